@@ -1,0 +1,22 @@
+"""Exceptions that carry diagnostics to the user instead of tracebacks."""
+
+from __future__ import annotations
+
+from ersl.diagnostics import Diagnostic, SourceCache, render_all
+
+
+class ErslError(Exception):
+    """Raised for invalid contracts or data; holds one or more diagnostics."""
+
+    def __init__(
+        self, diagnostics: list[Diagnostic] | Diagnostic, sources: SourceCache | None = None
+    ):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        self.sources = sources or SourceCache()
+        super().__init__(self.render())
+
+    def render(self, colour: bool = False) -> str:
+        """The diagnostics, rendered with the shared renderer."""
+        return render_all(self.diagnostics, self.sources, colour)

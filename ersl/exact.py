@@ -1,0 +1,209 @@
+"""Exact arithmetic for ERSL: parsing, rounding, formatting and largest-remainder splits.
+
+Every number that ERSL computes with -- money, decimals, percentages -- is a
+:class:`fractions.Fraction`.  Floats are never accepted, because a float cannot hold
+0.1 exactly and would make a statement depend on binary rounding.  Rounding happens
+only where a contract says so (SPEC §4 "Exactness"), through :func:`round_to`.
+
+This module is pure and depends only on the standard library.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+__all__ = [
+    "ROUNDING_MODES",
+    "format_amount",
+    "format_decimal",
+    "largest_remainder",
+    "parse_decimal",
+    "round_to",
+    "to_fraction",
+]
+
+#: The rounding modes understood by :func:`round_to`.
+ROUNDING_MODES = ("half_up", "half_even", "down")
+
+#: One öre, the smallest unit of a printed amount.
+_ORE = Fraction(1, 100)
+
+# Optional sign, digits (underscores allowed between digits), optional fraction part.
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_DECIMAL_RE = re.compile(rf"(?P<sign>[+-]?)(?P<int>{_DIGITS})(?:\.(?P<frac>{_DIGITS}))?")
+
+
+def parse_decimal(text: str) -> Fraction:
+    """Parse a decimal literal such as ``"62.4"``, ``"-3"`` or ``"6_500_000"`` exactly.
+
+    Accepted: an optional ``+`` or ``-``, digits, and optionally ``.`` followed by
+    digits.  Underscores may separate digits.  Exponents (``1e3``), a bare ``.5`` or
+    ``5.``, surrounding spaces, ``nan`` and ``inf`` are rejected with a ``ValueError``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    match = _DECIMAL_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a number; expected a number like 62.4, -3 or 6_500_000")
+    whole = match["int"].replace("_", "")
+    frac = (match["frac"] or "").replace("_", "")
+    value = Fraction(int(whole + frac), 10 ** len(frac))
+    return -value if match["sign"] == "-" else value
+
+
+def to_fraction(value: int | str | Fraction | Decimal) -> Fraction:
+    """Convert an int, a decimal string, a Fraction or a Decimal to an exact Fraction.
+
+    Strings are read with :func:`parse_decimal`.  A ``float`` raises ``TypeError``
+    (it cannot be exact), and so does a ``bool`` (almost always a mistake).  A
+    non-finite ``Decimal`` raises ``ValueError``.
+    """
+    if isinstance(value, bool):
+        raise TypeError("expected a number, got a bool")
+    if isinstance(value, float):
+        raise TypeError(f"floats are not exact; pass {value!r} as a string or a Fraction instead")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, str):
+        return parse_decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a finite number")
+        return Fraction(value)
+    raise TypeError(f"expected an int, a decimal string or a Fraction, got {type(value).__name__}")
+
+
+def _check_increment(increment: Fraction) -> Fraction:
+    increment = to_fraction(increment)
+    if increment <= 0:
+        raise ValueError(
+            f"the rounding increment must be positive, got {format_decimal(increment)}"
+        )
+    return increment
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ROUNDING_MODES:
+        raise ValueError(
+            f"unknown rounding mode {mode!r}; expected one of {', '.join(ROUNDING_MODES)}"
+        )
+
+
+def round_to(x: Fraction, increment: Fraction, mode: str) -> Fraction:
+    """Round ``x`` to a whole multiple of ``increment`` (which must be positive).
+
+    Modes:
+
+    * ``"half_up"``: to the nearest multiple; an exact half goes away from zero
+      (0.005 -> 0.01, -0.005 -> -0.01 at increment 0.01).
+    * ``"half_even"``: to the nearest multiple; an exact half goes to the even multiple.
+    * ``"down"``: toward zero (truncation).
+
+    The result is exact: ``result / increment`` is an integer.
+    """
+    x = to_fraction(x)
+    increment = _check_increment(increment)
+    _check_mode(mode)
+    steps = x / increment
+    magnitude = abs(steps)
+    whole = math.floor(magnitude)  # whole increments in |x|
+    rest = magnitude - whole  # 0 <= rest < 1
+    if mode == "down":
+        n = whole
+    elif mode == "half_up":
+        n = whole + 1 if rest >= Fraction(1, 2) else whole
+    else:  # half_even
+        if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and whole % 2 == 1):
+            n = whole + 1
+        else:
+            n = whole
+    return (-n if steps < 0 else n) * increment
+
+
+def format_amount(x: Fraction) -> str:
+    """Print a whole number of öre with exactly two decimals: ``"1234.50"``, ``"-3.00"``.
+
+    Zero is always ``"0.00"`` (never ``"-0.00"``).  Raises ``ValueError`` when ``x`` is
+    not a whole number of öre; round it with :func:`round_to` first.
+    """
+    x = to_fraction(x)
+    ore = x / _ORE
+    if ore.denominator != 1:
+        raise ValueError(
+            f"{format_decimal(x)} is not a whole number of öre; round it to 0.01 before printing"
+        )
+    n = ore.numerator
+    kronor, rest = divmod(abs(n), 100)
+    sign = "-" if n < 0 else ""
+    return f"{sign}{kronor}.{rest:02d}"
+
+
+def format_decimal(x: Fraction) -> str:
+    """Render ``x`` exactly and readably, for explanations.
+
+    If ``x`` has a finite decimal expansion (its reduced denominator has no prime
+    factors other than 2 and 5) it is printed in full with no trailing zeros:
+    ``"3"``, ``"0.125"``, ``"-62.4"``.  Otherwise no finite decimal is exact, so it is
+    printed as a reduced fraction: ``"1/3"``, ``"-7/6"``.  Either form reads back
+    exactly (:func:`parse_decimal` or ``Fraction``).
+    """
+    x = to_fraction(x)
+    den = x.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{x.numerator}/{x.denominator}"
+    places = max(twos, fives)
+    if places == 0:
+        return str(x.numerator)
+    scaled = abs(x) * 10**places  # an integer, since the denominator divides 10**places
+    digits = str(scaled.numerator).rjust(places + 1, "0")
+    whole, frac = digits[:-places], digits[-places:].rstrip("0")
+    sign = "-" if x < 0 else ""
+    return f"{sign}{whole}.{frac}"
+
+
+def largest_remainder(
+    parts: list[tuple[str, Fraction]], increment: Fraction, mode: str
+) -> dict[str, Fraction]:
+    """Round several exact amounts together so they sum to their rounded total (SPEC §3.9).
+
+    1. The exact total is rounded once: ``target = round_to(total, increment, mode)``.
+    2. Each part gets its floor to the increment (toward minus infinity, so this also
+       works for negative and mixed-sign amounts); its remainder is the part minus
+       that floor, in ``[0, increment)``.
+    3. The increments still missing, ``(target - sum of floors) / increment``, are
+       handed out one each to the parts with the largest remainders.  Equal
+       remainders are decided by key, the key that sorts first (code points, plain
+       ``str`` order) getting the increment.
+
+    The result sums exactly to ``target``, and each part differs from its exact
+    amount by less than one increment (a part with no remainder is never raised).
+    Keys must be distinct.  Empty input gives ``{}``.
+    """
+    increment = _check_increment(increment)
+    _check_mode(mode)
+    amounts: dict[str, Fraction] = {}
+    for key, amount in parts:
+        if key in amounts:
+            raise ValueError(f"{key!r} appears twice in a largest-remainder split")
+        amounts[key] = to_fraction(amount)
+    target = round_to(sum(amounts.values(), Fraction(0)), increment, mode)
+    result = {key: math.floor(a / increment) * increment for key, a in amounts.items()}
+    missing = (target - sum(result.values(), Fraction(0))) / increment
+    # |target - total| < increment, so 0 <= missing <= number of non-zero remainders.
+    assert missing.denominator == 1 and 0 <= missing <= len(result)
+    by_remainder = sorted(amounts, key=lambda key: (-(amounts[key] - result[key]), key))
+    for key in by_remainder[: int(missing)]:
+        result[key] += increment
+    return result
