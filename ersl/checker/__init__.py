@@ -1,0 +1,131 @@
+"""The checker: resolve names, type-check, find cycles (SPEC §3–§4).
+
+`check(loaded)` turns a loaded contract (`ersl.loader.Loaded`) into a
+`CheckedContract` — the symbols plus what the checker learned about every
+expression — or raises `ErslError` with every problem found.
+"""
+
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from ersl import ast
+from ersl import types as T
+from ersl.checker.contract_tests import ContractTestChecker
+from ersl.checker.declarations import DeclarationChecker
+from ersl.checker.expressions import ExpressionChecker, Facts
+from ersl.checker.symbols import SymbolBuilder, Symbols
+from ersl.diagnostics import Diagnostic, Note
+from ersl.errors import ErslError
+from ersl.loader import Loaded, load
+
+
+@attrs.define
+class CheckedContract:
+    """A contract that passed the checker: what the interpreter and tools work from."""
+
+    loaded: Loaded
+    symbols: Symbols
+    facts: Facts
+
+    @property
+    def root(self) -> ast.Module:
+        """The module of the file that was checked."""
+        return self.loaded.root
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    unique = list(dict.fromkeys(diagnostics))
+    return sorted(unique, key=lambda d: (d.span.file, d.span.line, d.span.column, d.code))
+
+
+def _cycles(facts: Facts, errors: list[Diagnostic]) -> None:
+    """Report cyclic definitions (functions, parameters) and `paid` cycles between lines."""
+    graph = facts.depends
+    state: dict[str, int] = {}
+    reported: set[frozenset] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target, span in graph.get(node, {}).items():
+            if state.get(target) == 1:
+                cycle = path[path.index(target) :] + [target] if target in path else [node, target]
+                key = frozenset(cycle)
+                if key in reported:
+                    continue
+                reported.add(key)
+                names = " → ".join(_show(k) for k in cycle)
+                is_paid = all(k.startswith("line:") for k in cycle)
+                errors.append(
+                    Diagnostic(
+                        "E0601" if is_paid else "E0600",
+                        f"{'`paid` cycle' if is_paid else 'cyclic definition'}: {names}",
+                        span,
+                        help="a line cannot depend on itself through `paid`; break the cycle"
+                        if is_paid
+                        else "functions and parameters cannot be defined in terms of themselves",
+                    )
+                )
+            elif target not in state:
+                visit(target, path + [target])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+
+
+def _show(key: str) -> str:
+    kind, _, name = key.partition(":")
+    return f'"{name}"' if kind == "line" else name
+
+
+def check(loaded: Loaded) -> CheckedContract:
+    """Check a loaded contract; raise `ErslError` with all diagnostics if it is invalid."""
+    builder = SymbolBuilder()
+    for module in loaded.modules:
+        builder.add_module(module, module is loaded.root)
+    symbols = builder.finish()
+    errors = builder.errors
+    facts = Facts()
+    exprs = ExpressionChecker(symbols, facts, errors)
+    decls = DeclarationChecker(builder, exprs)
+    for name, param in symbols.params.items():
+        symbols.param_types[name] = decls.param_type(param)
+    for name, function in symbols.functions.items():
+        params = tuple(builder.resolve_type(p.type) for p in function.params)
+        symbols.function_types[name] = (params, builder.resolve_type(function.result))
+    decls.contract(symbols.contract)
+    for param in symbols.params.values():
+        decls.param(param)
+    for function in symbols.functions.values():
+        decls.function(function)
+    for payment in symbols.payments.values():
+        decls.payment(payment)
+    for cap in symbols.caps.values():
+        decls.cap(cap)
+    for indicator in symbols.indicators.values():
+        decls.indicator(indicator)
+    for performance in symbols.performances.values():
+        decls.performance(performance)
+    for bundle in symbols.bundles.values():
+        decls.bundle(bundle)
+    tests = ContractTestChecker(decls)
+    for test in symbols.tests:
+        tests.test(test)
+    for prop in symbols.properties:
+        tests.property(prop)
+    _cycles(facts, errors)
+    if errors:
+        raise ErslError(_sorted(errors), loaded.sources)
+    return CheckedContract(loaded, symbols, facts)
+
+
+def check_file(path: str | os.PathLike, text: str | None = None) -> CheckedContract:
+    """Load and check one file (and its imports)."""
+    return check(load(path, text))
+
+
+__all__ = ["CheckedContract", "check", "check_file", "Note", "T"]

@@ -1,0 +1,78 @@
+"""The `ersl` command line: one sub-command per module in `ersl.commands`.
+
+Exit codes (SPEC §7): 0 ok, 1 findings/failures, 2 usage errors, unreadable
+files, invalid contracts or data, 3 internal errors (with a request to report).
+A Python traceback never reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ersl import __version__
+from ersl.errors import ErslError
+
+# name -> (module, one-line help). Modules define add_arguments(parser) and run(args) -> int.
+COMMANDS = {
+    "check": ("ersl.commands.check", "parse, resolve and type-check contracts"),
+    "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
+    "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
+}
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and a plain message on usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"ersl: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = _Parser(prog="ersl", description="ERSL: reimbursement models as tested programs.")
+    parser.add_argument("--version", action="version", version=f"ersl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name, (module_name, summary) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=summary, description=summary)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `ersl` console script; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.run(args))
+    except SystemExit as done:
+        return int(done.code) if isinstance(done.code, int) else EXIT_USAGE
+    except ErslError as error:
+        from ersl.diagnostics import use_colour
+
+        print(error.render(colour=use_colour(sys.stderr)), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ersl: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the one place that turns bugs into a report
+        print(
+            f"ersl: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in ERSL, not in your contract. Please report it with the command "
+            "you ran and the files involved.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

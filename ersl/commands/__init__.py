@@ -1,0 +1,1 @@
+"""Sub-commands of the `ersl` command line, one module each."""

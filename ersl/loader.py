@@ -1,0 +1,162 @@
+"""Loading a contract: parse the file and everything it `use`s, once each.
+
+Imports are explicit and acyclic: `use "codes.ersl"` is relative to the
+importing file, `use stdlib "schema/sweden"` is relative to the standard
+library folder; `.ersl` may be left out. A cycle is an error naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import attrs
+
+from ersl import ast
+from ersl.diagnostics import Diagnostic, Note, SourceCache
+from ersl.errors import ErslError
+from ersl.resources import stdlib_root
+from ersl.span import Span
+from ersl.syntax import parse
+
+
+@attrs.define
+class Loaded:
+    """A root module and every module it imports, in dependency order (imports first)."""
+
+    root: ast.Module
+    modules: list[ast.Module]
+    sources: SourceCache
+    stdlib_paths: set[str] = attrs.field(factory=set)
+    """Display paths of modules that came from the standard library."""
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in diagnostics: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # different drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _resolve(use: ast.Use, importer: Path) -> Path:
+    name = use.path if use.path.endswith(".ersl") else use.path + ".ersl"
+    base = stdlib_root() if use.stdlib else importer.parent
+    return (base / name).resolve()
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.sources = SourceCache()
+        self.modules: dict[Path, ast.Module] = {}
+        self.order: list[ast.Module] = []
+        self.errors: list[Diagnostic] = []
+        self.stdlib: set[str] = set()
+        self._stdlib_root = stdlib_root().resolve()
+
+    def read(self, path: Path, shown: str, text: str | None, origin: Span | None) -> ast.Module:
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                reason = (
+                    "is not UTF-8 text"
+                    if isinstance(error, UnicodeDecodeError)
+                    else (
+                        "does not exist"
+                        if isinstance(error, FileNotFoundError)
+                        else f"cannot be read ({error.strerror})"
+                    )
+                )
+                span = origin or Span(shown, 0, 0, 0, 0)
+                code = "E0200" if origin else "E0001"
+                raise ErslError(
+                    Diagnostic(code, f"{shown} {reason}", span, help=_import_help(origin, shown)),
+                    self.sources,
+                ) from None
+        self.sources.add(shown, text)
+        try:
+            return parse(text, shown)
+        except ErslError as error:
+            raise ErslError(error.diagnostics, self.sources) from None
+
+    def load(
+        self,
+        path: Path,
+        text: str | None,
+        stack: list[tuple[Path, Span | None]],
+        origin: Span | None,
+    ) -> ast.Module:
+        path = path.resolve()
+        if path in self.modules:
+            return self.modules[path]
+        shown = display_path(path)
+        if self._is_stdlib(path):
+            self.stdlib.add(shown)
+        module = self.read(path, shown, text, origin)
+        stack = stack + [(path, origin)]
+        for decl in module.decls:
+            if not isinstance(decl, ast.Use):
+                continue
+            target = _resolve(decl, path)
+            on_stack = [p for p, _ in stack]
+            if target in on_stack:
+                cycle = on_stack[on_stack.index(target) :] + [target]
+                names = " → ".join(display_path(p) for p in cycle)
+                self.errors.append(
+                    Diagnostic(
+                        "E0201",
+                        f"import cycle: {names}",
+                        decl.span,
+                        help="move the shared declarations into a file both can use",
+                    )
+                )
+                continue
+            if not target.exists() and decl.stdlib:
+                available = sorted(
+                    str(p.relative_to(self._stdlib_root).with_suffix("")).replace(os.sep, "/")
+                    for p in self._stdlib_root.rglob("*.ersl")
+                    if not p.name.endswith("_test.ersl")
+                )
+                from ersl.diagnostics import did_you_mean
+
+                hint = did_you_mean(decl.path, available)
+                self.errors.append(
+                    Diagnostic(
+                        "E0200",
+                        f'there is no standard library file "{decl.path}"',
+                        decl.span,
+                        help=hint or "available: " + ", ".join(available),
+                    )
+                )
+                continue
+            self.load(target, None, stack, decl.span)
+        self.modules[path] = module
+        self.order.append(module)
+        return module
+
+    def _is_stdlib(self, path: Path) -> bool:
+        try:
+            path.relative_to(self._stdlib_root)
+            return True
+        except ValueError:
+            return False
+
+
+def _import_help(origin: Span | None, shown: str) -> str | None:
+    if origin is None:
+        return None
+    return "paths in `use` are relative to the importing file; check the spelling"
+
+
+def load(path: str | os.PathLike, text: str | None = None) -> Loaded:
+    """Parse `path` (or `text` given for it) and all its imports; raise `ErslError` on errors."""
+    loader = _Loader()
+    root = loader.load(Path(path), text, [], None)
+    if loader.errors:
+        raise ErslError(loader.errors, loader.sources)
+    return Loaded(root, loader.order, loader.sources, loader.stdlib)
+
+
+__all__ = ["Loaded", "load", "display_path", "Note"]
