@@ -8,6 +8,7 @@ library folder; `.ersl` may be left out. A cycle is an error naming it.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import attrs
@@ -77,7 +78,7 @@ class _Loader:
                 ) from None
         self.sources.add(shown, text)
         try:
-            return parse(text, shown)
+            return _parse_cached(text, shown)
         except ErslError as error:
             raise ErslError(error.diagnostics, self.sources) from None
 
@@ -142,6 +143,12 @@ class _Loader:
             return True
         except ValueError:
             return False
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, shown: str) -> ast.Module:
+    """Parse once per (text, path) in a process: ASTs are immutable, so sharing is safe."""
+    return parse(text, shown)
 
 
 def _import_help(origin: Span | None, shown: str) -> str | None:

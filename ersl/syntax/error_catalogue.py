@@ -1,0 +1,345 @@
+"""The catalogue of syntax errors: stable codes, titles, examples and fixes.
+
+Every class of syntax error ERSL recognises has an entry here with a small
+contract showing the mistake and the same contract corrected. The entries are
+the single source for `docs/errors.md` ("Syntax errors") and for the tests,
+which check that each example is reported with its code and that each fix
+parses. The classifier itself lives in `ersl.syntax.syntax_errors`.
+
+The word lists below (units, keywords with example clauses, characters other
+languages use) feed the messages and `help:` lines.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class ErrorClass:
+    """One class of syntax error: its code, a title, what it means, an example and its fix."""
+
+    code: str
+    title: str
+    explanation: str
+    example: str
+    fixed: str
+
+
+CATALOGUE: tuple[ErrorClass, ...] = (
+    ErrorClass(
+        "E0100",
+        "Unexpected word or symbol",
+        "The parser found something it cannot use at this point. The message says "
+        "what was expected there.",
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr +\n}\n',
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr + 10 kr\n}\n',
+    ),
+    ErrorClass(
+        "E0101",
+        "The file ends too early",
+        "The file ends in the middle of a declaration or an expression.",
+        "param rate = 390 kr *\n",
+        "param rate = 390 kr * 2\n",
+    ),
+    ErrorClass(
+        "E0102",
+        "Not a date in the calendar",
+        "The date has the right form (YYYY-MM-DD) but does not exist.",
+        'contract "Vårdval" {\n  valid 2022-02-30 .. 2022-12-31\n}\n',
+        'contract "Vårdval" {\n  valid 2022-02-28 .. 2022-12-31\n}\n',
+    ),
+    ErrorClass(
+        "E0103",
+        "A clause given twice",
+        "A block has the same single clause twice (only `weight` may repeat).",
+        'payment "Besök" {\n  kind fixed\n  kind variable\n}\n',
+        'payment "Besök" {\n  kind variable\n}\n',
+    ),
+    ErrorClass(
+        "E0110",
+        "Block not closed (missing `}`)",
+        "A block opened with `{` is not closed before the next declaration or the "
+        "end of the file. The error points where the `}` is missing; a note shows "
+        "where the block opened.",
+        'payment "A" {\n  kind   fixed\n  amount 100 kr\n\npayment "B" {\n  kind   fixed\n}\n',
+        'payment "A" {\n  kind   fixed\n  amount 100 kr\n}\n\npayment "B" {\n  kind   fixed\n}\n',
+    ),
+    ErrorClass(
+        "E0111",
+        "Extra `}`",
+        "A `}` closes a block that is not open — usually one `}` too many, or a "
+        "block closed twice.",
+        'payment "A" {\n  kind fixed\n}\n}\n',
+        'payment "A" {\n  kind fixed\n}\n',
+    ),
+    ErrorClass(
+        "E0112",
+        "`=` used to compare",
+        "A single `=` gives a value (in `param`, tables and tests); comparing uses `==`.",
+        'payment "Hembesök" {\n  kind variable\n  per  Visit v where v.mode = home\n}\n',
+        'payment "Hembesök" {\n  kind variable\n  per  Visit v where v.mode == home\n}\n',
+    ),
+    ErrorClass(
+        "E0113",
+        "Unit missing or not known",
+        "A number is followed by a word that is not an ERSL unit, or a rate is "
+        "written with `per`. Units follow the number directly: `kr`, `tkr`, `Mkr`, "
+        "`SEK`, `MSEK`, rates `kr/day`, `kr/month`, `kr/year`, `%`, `pp`, `days`, "
+        "`weeks`, `months`, `years`. (A number where an amount is needed, such as "
+        "`amount 390`, is grammatical; the type checker reports it.)",
+        'payment "Besök" {\n  kind   variable\n  amount 390 kronor\n}\n',
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+    ),
+    ErrorClass(
+        "E0114",
+        "Text not closed",
+        'A text starts with `"` but has no closing `"` on the same line.',
+        'payment "Besök {\n  kind variable\n}\n',
+        'payment "Besök" {\n  kind variable\n}\n',
+    ),
+    ErrorClass(
+        "E0115",
+        "Misspelt keyword",
+        "A word is not a keyword the parser can accept here, but is close to one "
+        "that it can; the help suggests it.",
+        'payment "Besök" {\n  kind  variable\n  amout 390 kr\n}\n',
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+    ),
+    ErrorClass(
+        "E0116",
+        "Clause without its value",
+        "A clause keyword such as `amount`, `kind` or `limit` is followed directly "
+        "by `}`, another clause or the end of the file.",
+        'payment "Besök" {\n  kind   variable\n  amount\n}\n',
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+    ),
+    ErrorClass(
+        "E0117",
+        "Missing `,` or new line between items",
+        "Two items of a list (enum members, set elements, record fields, "
+        "arguments) follow each other on one line without a `,`.",
+        "enum Mode { physical home, video }\n",
+        "enum Mode { physical, home, video }\n",
+    ),
+    ErrorClass(
+        "E0118",
+        "`:` and `=` mixed up",
+        "In `param`, `:` gives the type and `=` the value (`param fee: money = 225 kr`); "
+        "in a record, event or span a field's type follows `:`; `==` compares, and "
+        "does not give a value.",
+        "param visit_fee: 225 kr\n",
+        "param visit_fee = 225 kr\n",
+    ),
+    ErrorClass(
+        "E0119",
+        "Date written wrongly",
+        "Dates are written YYYY-MM-DD with two-digit month and day, months YYYY-MM, "
+        "and a range of dates `A .. B`.",
+        'contract "Vårdval" {\n  valid 2022-1-1 .. 2022-12-31\n}\n',
+        'contract "Vårdval" {\n  valid 2022-01-01 .. 2022-12-31\n}\n',
+    ),
+    ErrorClass(
+        "E0120",
+        "Unbalanced parentheses",
+        "A `(` is not closed before the clause ends, or a `)` has no matching `(`. "
+        "A note shows where the open `(` is.",
+        'payment "Besök" {\n  kind   variable\n  amount fee(v.profession\n  weight 1.5 when age(v.patient) >= 80\n}\n',
+        'payment "Besök" {\n  kind   variable\n  amount fee(v.profession)\n  weight 1.5 when age(v.patient) >= 80\n}\n',
+    ),
+    ErrorClass(
+        "E0121",
+        "`%` used as an operator",
+        "`%` is part of a percentage literal (`33 %`) and never an operator; ERSL "
+        "has no remainder operator. To take a share, multiply by a percentage.",
+        "param share = fee % 33\n",
+        "param share = fee * 33 %\n",
+    ),
+    ErrorClass(
+        "E0122",
+        "Clause outside any block",
+        "A clause such as `amount` or `kind` stands at the top level of the file, "
+        "outside the `{ }` of a declaration — often because a `}` above closes the "
+        "block too early.",
+        'payment "Besök" {\n  kind variable\n}\n  amount 390 kr\n',
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+    ),
+    ErrorClass(
+        "E0123",
+        "Clause that does not belong to this block",
+        "The clause exists, but in another kind of block (for example `price` "
+        "belongs to a bundle, not a payment). The help lists the clauses of the block.",
+        'payment "Besök" {\n  kind  variable\n  price 390 kr\n}\n',
+        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+    ),
+    ErrorClass(
+        "E0124",
+        "Name without quotes",
+        "The names of contracts, payments, caps, indicators, performance and "
+        "bundles, and the paths in `use`, are texts in double quotes.",
+        "payment Besöksersättning {\n  kind variable\n}\n",
+        'payment "Besöksersättning" {\n  kind variable\n}\n',
+    ),
+    ErrorClass(
+        "E0125",
+        "Number written with a comma or spaces",
+        "Decimals are written with a point (`1.5`), and thousands may be grouped "
+        "with `_` (`6_500_000 kr`) but not with spaces.",
+        "param pot = 6 500 000 kr\n",
+        "param pot = 6_500_000 kr\n",
+    ),
+    ErrorClass(
+        "E0126",
+        "Character ERSL does not use",
+        "A character that is no part of ERSL, often from another language (`&&`, "
+        "`||`, `!`, `;`, `'`) or copied from a word processor (curly quotes, dashes, "
+        "non-breaking spaces).",
+        'payment "Besök" {\n  kind variable\n  per  Visit v where v.mode == home && v.kind == "x"\n}\n',
+        'payment "Besök" {\n  kind variable\n  per  Visit v where v.mode == home and v.kind == "x"\n}\n',
+    ),
+)
+
+BY_CODE: dict[str, ErrorClass] = {entry.code: entry for entry in CATALOGUE}
+
+# Words written after a number that mean a unit ERSL spells differently (lower-cased keys).
+UNIT_WORDS: dict[str, str] = {
+    "kr": "kr",
+    "kr.": "kr",
+    "kronor": "kr",
+    "krona": "kr",
+    "kronors": "kr",
+    "sek": "SEK",
+    "tkr": "tkr",
+    "tsek": "tkr",
+    "tusen": "tkr",
+    "mkr": "Mkr",
+    "msek": "MSEK",
+    "miljoner": "Mkr",
+    "mnkr": "Mkr",
+    "day": "days",
+    "days": "days",
+    "dag": "days",
+    "dagar": "days",
+    "dygn": "days",
+    "d": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "vecka": "weeks",
+    "veckor": "weeks",
+    "month": "months",
+    "months": "months",
+    "mån": "months",
+    "månad": "months",
+    "månader": "months",
+    "manad": "months",
+    "manader": "months",
+    "year": "years",
+    "years": "years",
+    "år": "years",
+    "ar": "years",
+    "percent": "%",
+    "procent": "%",
+    "pct": "%",
+    "pp": "pp",
+    "procentenheter": "pp",
+    "procentenhet": "pp",
+    "points": "pp",
+}
+
+UNIT_LIST = (
+    "`kr`, `tkr`, `Mkr`, `SEK`, `MSEK`, the rates `kr/day`, `kr/month`, `kr/year`, "
+    "`%`, `pp`, `days`, `weeks`, `months`, `years`"
+)
+
+# Period words after `per` that make a rate (`390 kr per year` is written `390 kr/year`).
+RATE_PERIODS: dict[str, str] = {
+    "day": "day",
+    "days": "day",
+    "dag": "day",
+    "month": "month",
+    "months": "month",
+    "månad": "month",
+    "year": "year",
+    "years": "year",
+    "år": "year",
+}
+
+# Example clauses for "`amount` has no value" (keyed by keyword).
+CLAUSE_EXAMPLES: dict[str, str] = {
+    "version": 'version "FFU 2022"',
+    "region": 'region "Region Stockholm"',
+    "valid": "valid 2022-01-01 .. 2022-12-31",
+    "settle": "settle monthly",
+    "reconcile": "reconcile yearly",
+    "rounding": "rounding 0.01 kr half_up per line",
+    "kind": "kind variable",
+    "per": "per Visit v where v.mode == home",
+    "amount": "amount 390 kr",
+    "weight": "weight 1.5 when age(v.patient) >= 80",
+    "when": "weight 1.5 when age(v.patient) >= 80",
+    "payee": "payee listed_at(v.patient, v.date)",
+    "applies": 'applies to "Besöksersättning"',
+    "measure": "measure count(Visit v where v.provider == q)",
+    "limit": "limit 1.9",
+    "above": "above reduce 33 % of excess",
+    "reduce": "above reduce 33 % of excess",
+    "population": "population listed patients p at q",
+    "numerator": 'numerator exists(Observation o where o.patient == p and o.kind == "blood_pressure")',
+    "exclude": "exclude age(p) < 18",
+    "bonus": "bonus 30 kr/year * average_listed(q)",
+    "penalty": "penalty 15 kr/year * average_listed(q)",
+    "trigger": "trigger Procedure op where op.code in hip_knee_arthroplasty",
+    "price": "price 56300 kr",
+    "covers": "covers Procedure r where r.code in joint_reoperation",
+    "period": "period 2 years",
+    "extend": "extend to 5 years when exists(Drug d where d.patient == op.patient)",
+    "check": "check paid(\"Kvalitetsersättning\", q) <= 100 kr",
+    "where": "where v.mode == home",
+    "within": "within 90 days before",
+    "linear": "linear 70 % to 90 %",
+    "then": "if x > 0 then 1 else 0",
+    "else": "if x > 0 then 1 else 0",
+    "otherwise": "v.kind otherwise \"none\"",
+    "given": 'given "data/events.jsonl"',
+    "expect": 'expect "data/expected.json"',
+    "to": "linear 70 % to 90 %",
+}
+
+# Characters other languages (or word processors) use, and what ERSL writes instead.
+CHARACTER_HELP: dict[str, tuple[str, str]] = {
+    "&": ("`&`", "write `and` to combine conditions"),
+    "|": ("`|`", "write `or` to combine conditions"),
+    "!": ("`!`", "write `not` to negate a condition, or `!=` for 'not equal'"),
+    "'": ("a single quote", 'texts are written in double quotes: "…"'),
+    ";": ("`;`", "ERSL does not end clauses with `;`; remove it"),
+    "[": ("`[`", "sets are written with braces: `{a, b}`"),
+    "]": ("`]`", "sets are written with braces: `{a, b}`"),
+    "\u201c": ("a curly quote (“)", 'write texts with straight double quotes: "…"'),
+    "\u201d": ("a curly quote (”)", 'write texts with straight double quotes: "…"'),
+    "\u201e": ("a curly quote („)", 'write texts with straight double quotes: "…"'),
+    "\u2018": ("a curly quote (‘)", 'write texts with straight double quotes: "…"'),
+    "\u2019": ("a curly quote (’)", 'write texts with straight double quotes: "…"'),
+    "\u2013": ("a dash (–)", "write `-` for minus, or `..` between two dates"),
+    "\u2014": ("a dash (—)", "write `-` for minus, or `..` between two dates"),
+    "\u2212": ("a minus sign (−)", "write the ASCII minus `-`"),
+    "\u00d7": ("`×`", "write `*` to multiply"),
+    "\u00f7": ("`÷`", "write `/` to divide"),
+    "\u2265": ("`≥`", "write `>=`"),
+    "\u2264": ("`≤`", "write `<=`"),
+    "\u2260": ("`≠`", "write `!=`"),
+    "\u2192": ("an arrow (→)", "write `->`"),
+    "\u2026": ("an ellipsis (…)", "replace the placeholder with the actual value"),
+    "\u00a0": (
+        "a non-breaking space",
+        "replace it with an ordinary space (it often comes from a word processor)",
+    ),
+    "\u200b": ("a zero-width space", "delete it (it often comes from a word processor)"),
+    "\ufeff": ("a byte-order mark", "delete it"),
+    "$": ("`$`", "amounts are written with their unit after the number, e.g. `390 kr`"),
+    "€": ("`€`", "ERSL amounts are in Swedish kronor, e.g. `390 kr`"),
+    "\\": ("`\\`", "a backslash is only used inside texts, as `\\\"` or `\\\\`"),
+    "`": ("a backtick", 'texts are written in double quotes: "…"'),
+    "@": ("`@`", "remove it"),
+    "^": ("`^`", "ERSL has no power operator; multiply instead"),
+    "~": ("`~`", "remove it"),
+}

@@ -1,0 +1,38 @@
+"""Shared test helpers: where the repository, the shared spec and fixtures are."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SPEC = SHARED / "SPEC.md"
+
+
+def spec_blocks() -> list[str]:
+    """The ```ersl code blocks of SPEC.md, in order (empty if SPEC is not beside the repo)."""
+    if not SPEC.exists():
+        return []
+    return re.findall(r"```ersl\n(.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
+
+
+def repo_ersl_files() -> list[Path]:
+    """Every .ersl file in stdlib_rules/ and examples/."""
+    files = sorted((REPO / "stdlib_rules").rglob("*.ersl")) + sorted((REPO / "examples").rglob("*.ersl"))
+    return files
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write files into a temporary folder: write("a.ersl", text) -> Path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
