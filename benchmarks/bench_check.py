@@ -30,7 +30,9 @@ print(time.perf_counter() - t0)
 
 def files() -> list[Path]:
     """The library and example files to check."""
-    found = sorted((REPO / "stdlib_rules").rglob("*.ersl")) + sorted((REPO / "examples").rglob("*.ersl"))
+    found = sorted((REPO / "stdlib_rules").rglob("*.ersl")) + sorted(
+        (REPO / "examples").rglob("*.ersl")
+    )
     return [p for p in found if not p.name.endswith("_test.ersl")]
 
 
@@ -38,7 +40,11 @@ def run_fresh(paths: list[Path], cache_home: str) -> float:
     """Seconds for a fresh interpreter to import ERSL and check `paths`."""
     env = {**os.environ, "XDG_CACHE_HOME": cache_home}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, *map(str, paths)], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", CHILD, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     return float(out.stdout.strip())
 

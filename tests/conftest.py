@@ -21,7 +21,9 @@ def spec_blocks() -> list[str]:
 
 def repo_ersl_files() -> list[Path]:
     """Every .ersl file in stdlib_rules/ and examples/."""
-    files = sorted((REPO / "stdlib_rules").rglob("*.ersl")) + sorted((REPO / "examples").rglob("*.ersl"))
+    files = sorted((REPO / "stdlib_rules").rglob("*.ersl")) + sorted(
+        (REPO / "examples").rglob("*.ersl")
+    )
     return files
 
 

@@ -14,15 +14,11 @@ and separately from a checker bug.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from ersl.checker import check_file
-from ersl.cli import main
 from ersl.diagnostics import Diagnostic
 from ersl.errors import ErslError
 
@@ -516,7 +512,7 @@ case(
     ["the type `Provider`", "declared twice"],
 )
 
-# `enum Mode { physical, home, ` is 27 characters: the second `home` is col 28.
+# `enum Mode { physical, home, ` is 28 characters: the second `home` is col 29.
 case(
     "E0202 enum member listed twice",
     """
@@ -595,11 +591,11 @@ case(
 case(
     "E0302 unknown type, did you mean",
     """
-    record R { a: Patinet }
     use stdlib "schema/sweden"
+    record R { a: Patinet }
     """,
     "E0302",
-    1,
+    2,
     15,
     "Patinet",
     ["unknown type `Patinet`"],
@@ -714,6 +710,6 @@ case(
     1,
     6,
     "Period",
-    ["the span `Period`", "needs a `end` field"],
+    ["the span `Period`", "needs an `end` field"],
     ["end: date?"],
 )

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import spec_blocks
+
 from ersl.cli import main
 
 SCHEMA = 'use stdlib "schema/sweden"\n'
@@ -67,7 +67,9 @@ CASES = {
     "indicators": lambda b, w: SCHEMA + FUNCTIONS + CODESETS + INDICATORS + _without_ellipsis(b[6]),
     "bundle": lambda b, w: SCHEMA + CODESETS + _without_ellipsis(b[7]),
     "pools": lambda b, w: SCHEMA + FUNCTIONS + "param visit_fee: money\n" + b[8],
-    "tests": lambda b, w: (w("../stdlib_rules/stockholm/husläkare.ersl", HUSLAKARE_STANDIN), b[9])[1],
+    "tests": lambda b, w: (w("../stdlib_rules/stockholm/husläkare.ersl", HUSLAKARE_STANDIN), b[9])[
+        1
+    ],
 }
 
 
@@ -100,4 +102,6 @@ def test_every_spec_block_is_covered():
 
     text = inspect.getsource(__import__(__name__))
     used = {int(m) for m in re.findall(r"b\[(\d+)\]", text)}
-    assert used == set(range(len(blocks))), f"SPEC has {len(blocks)} blocks; cases use {sorted(used)}"
+    assert used == set(range(len(blocks))), (
+        f"SPEC has {len(blocks)} blocks; cases use {sorted(used)}"
+    )

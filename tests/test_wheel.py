@@ -33,7 +33,16 @@ def installed(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("wheel")
     dist = root / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -42,7 +51,9 @@ def installed(tmp_path_factory) -> Path:
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
     )
     return env_dir
 
@@ -66,7 +77,10 @@ def test_grammar_and_stdlib_load_from_the_package(installed, tmp_path):
         "print(grammar_path()); print(stdlib_root())\n"
     )
     result = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True
+        [str(installed / "bin" / "python"), "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     grammar, stdlib = result.stdout.split()
     assert "site-packages" in grammar and grammar.endswith("ersl/grammar/ersl.lark")
@@ -78,7 +92,11 @@ def test_parser_cache_is_not_written_into_the_package(installed, tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     code = "from ersl.syntax import parse; parse('param x = 1 kr')\nimport ersl, os; print(os.path.dirname(ersl.__file__))"
     result = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env
+        [str(installed / "bin" / "python"), "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     package = Path(result.stdout.strip())
     assert not list(package.rglob("*.lark-cache"))
@@ -91,6 +109,9 @@ def test_pygments_finds_the_lexer_from_the_wheel(installed, tmp_path):
         "print(get_lexer_by_name('ersl').name, get_lexer_for_filename('x.ersl').name)"
     )
     result = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True
+        [str(installed / "bin" / "python"), "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert result.stdout.split() == ["ERSL", "ERSL"], result.stderr
