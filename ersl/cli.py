@@ -17,6 +17,7 @@ from ersl.errors import ErslError
 # name -> (module, one-line help). Modules define add_arguments(parser) and run(args) -> int.
 COMMANDS = {
     "check": ("ersl.commands.check", "parse, resolve and type-check contracts"),
+    "run": ("ersl.commands.run", "settle a contract against event data into a statement"),
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
 }

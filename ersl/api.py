@@ -1,0 +1,215 @@
+"""The Python API (SPEC §7)::
+
+import ersl
+contract = ersl.load("contract.ersl")                 # raises ersl.ErslError with diagnostics
+data = ersl.read_data(["events.jsonl"], contract)     # validated
+statement = contract.settle(data, period="2022", params={"visit_fee": "200 kr"})
+statement.to_json(); statement.lines; statement.explain(payee="VC1", name="…")
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from ersl import ast
+from ersl import types as T
+from ersl.checker import CheckedContract, check_file
+from ersl.data import Dataset
+from ersl.data import read_data as _read_data
+from ersl.dates import parse_period
+from ersl.diagnostics import Diagnostic, did_you_mean
+from ersl.errors import ErslError
+from ersl.span import Span
+from ersl.statement import Statement
+
+
+def _cli_error(code: str, message: str, help: str | None = None) -> ErslError:
+    return ErslError(Diagnostic(code, message, Span("<command line>", 0, 0, 0, 0), help=help))
+
+
+class Contract:
+    """A loaded and checked contract, ready to settle."""
+
+    def __init__(self, checked: CheckedContract) -> None:
+        self.checked = checked
+
+    @property
+    def name(self) -> str:
+        """The contract's name from its header."""
+        contract = self.checked.symbols.contract
+        return contract.name if contract else self.checked.root.path
+
+    def settle(
+        self, data: Dataset, period: str, params: dict[str, object] | None = None
+    ) -> Statement:
+        """Settle `period` against `data`; `params` give required or overridden parameters
+        as ERSL text (`"200 kr"`), a CSV path for tables, or AST values."""
+        from ersl.interpreter.run import Run
+        from ersl.interpreter.settle import Settler
+
+        if self.checked.symbols.contract is None:
+            raise _cli_error(
+                "E0907",
+                f"{self.checked.root.path} has no `contract` header, so it cannot be settled",
+                "settle a contract file; library files are used by contracts",
+            )
+        try:
+            run_period = parse_period(period)
+        except ValueError as problem:
+            raise _cli_error(
+                "E0908",
+                f"`{period}` is not a period: {problem}",
+                "write 2022, 2022-03, 2022-Q1, 2022-01..2022-06 or 2021..2022",
+            ) from None
+        overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
+        run = Run(self.checked, data, overrides)
+        statement = Settler(run, run_period).statement()
+        statement.run = run
+        return statement
+
+    def param_value(self, name: str, value: object):
+        """Turn a command-line or API parameter value into a run-time value or AST."""
+        symbols = self.checked.symbols
+        if name not in symbols.params:
+            raise _cli_error(
+                "E0910",
+                f"the contract has no parameter `{name}`",
+                did_you_mean(name, symbols.params),
+            )
+        if isinstance(value, ast.Node):
+            return value
+        text = str(value)
+        wanted = symbols.param_types.get(name, T.ERROR)
+        if isinstance(wanted, T.TableT) and text.lower().endswith(".csv"):
+            return _table_from_csv(name, text, wanted, self)
+        return _parse_value(name, text, self.checked)
+
+
+def _parse_value(name: str, text: str, checked: CheckedContract):
+    """Parse `text` as the value of parameter `name` and type-check it."""
+    from ersl.checker.declarations import DeclarationChecker
+    from ersl.checker.expressions import ExpressionChecker
+    from ersl.checker.symbols import SymbolBuilder
+    from ersl.syntax import parse
+
+    where = f"--param {name}"
+    try:
+        module = parse(f"param {name} = {text}", where)
+    except ErslError:
+        raise _cli_error(
+            "E0909",
+            f"`{text}` is not a value for the parameter `{name}`",
+            "write a value as in a contract, e.g. 225 kr, 0.5, 33 %, 2022-01-01",
+        ) from None
+    value = module.decls[0].value
+    errors: list[Diagnostic] = []
+    builder = SymbolBuilder()
+    builder.symbols = checked.symbols
+    exprs = ExpressionChecker(checked.symbols, checked.facts, errors)
+    decls = DeclarationChecker(builder, exprs)
+    wanted = checked.symbols.param_types.get(name, T.ERROR)
+    actual = decls.value_type(value, wanted, None)
+    if errors or not T.assignable(actual, wanted):
+        raise _cli_error(
+            "E0909",
+            f"the parameter `{name}` is {wanted.describe()}, but `{text}` is {actual.describe()}",
+            "give the value with its unit, e.g. 225 kr" if wanted == T.MONEY else None,
+        )
+    return value
+
+
+def _table_from_csv(name: str, path: str, wanted: T.TableT, contract: Contract):
+    """A table parameter from a CSV file with columns `key,value`."""
+    from ersl.interpreter.run import MappingTable
+
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as error:
+        raise _cli_error("E0001", f"cannot read {path}: {error}") from None
+    if not rows or [c.strip() for c in rows[0]] != ["key", "value"]:
+        raise _cli_error("E0909", f"{path}: the first row must be `key,value`")
+    values = {}
+    key_type = wanted.key
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != 2:
+            raise _cli_error(
+                "E0909", f"{path}:{number}: expected 2 cells (key,value), found {len(row)}"
+            )
+        key_text, value_text = row[0].strip(), row[1].strip()
+        key = _table_key(key_text, key_type, contract, f"{path}:{number}")
+        value_type = wanted.value
+        if value_type == T.MONEY and _is_plain_number(value_text):
+            value_text += " kr"
+        values[key] = _parse_cell(value_text, value_type, f"{path}:{number}")
+    return MappingTable(name, values)
+
+
+def _is_plain_number(text: str) -> bool:
+    from ersl.exact import parse_decimal
+
+    try:
+        parse_decimal(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _table_key(text: str, key_type: T.Type, contract: Contract, where: str):
+    from ersl.exact import parse_decimal
+
+    if isinstance(key_type, T.EnumT):
+        members = [m.name for m in contract.checked.symbols.enums[key_type.name].members]
+        if text not in members:
+            raise _cli_error(
+                "E0909",
+                f"{where}: `{text}` is not a member of {key_type.name}",
+                did_you_mean(text, members) or f"{key_type.name} has: {', '.join(members)}",
+            )
+        return text
+    if key_type in (T.INT, T.DECIMAL):
+        try:
+            value = parse_decimal(text)
+        except ValueError:
+            raise _cli_error("E0909", f"{where}: `{text}` is not a number") from None
+        return int(value) if value.denominator == 1 and key_type == T.INT else value
+    return text
+
+
+def _parse_cell(text: str, wanted: T.Type, where: str):
+    from ersl.syntax import parse
+
+    try:
+        module = parse(f"param x = {text}", where)
+    except ErslError:
+        raise _cli_error("E0909", f"{where}: `{text}` is not a value") from None
+    node = module.decls[0].value
+    if not isinstance(node, (ast.Quantity, ast.Number)):
+        raise _cli_error("E0909", f"{where}: `{text}` is not a {wanted.describe()} value")
+    from ersl.interpreter.values import number_value, quantity_value
+
+    value = quantity_value(node) if isinstance(node, ast.Quantity) else number_value(node)
+    unit_type = T.UNIT_TYPES.get(node.unit) if isinstance(node, ast.Quantity) else T.DECIMAL
+    if not T.assignable(unit_type, wanted):
+        raise _cli_error(
+            "E0909", f"{where}: `{text}` is {unit_type.describe()}, expected {wanted.describe()}"
+        )
+    return value
+
+
+def load(path: str | os.PathLike) -> Contract:
+    """Load and check a contract file (raises `ErslError` with diagnostics)."""
+    return Contract(check_file(path))
+
+
+def read_data(paths, contract: Contract | CheckedContract, skip_invalid: bool = False) -> Dataset:
+    """Read and validate event data for a contract (raises `ErslError` on bad input)."""
+    checked = contract.checked if isinstance(contract, Contract) else contract
+    return _read_data(paths, checked, skip_invalid=skip_invalid)
+
+
+__all__ = ["Contract", "load", "read_data", "Path"]

@@ -1,0 +1,100 @@
+"""`ersl run CONTRACT --data PATH… [--period P] [--param k=v] [--format text|json|csv] [-o FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ersl.diagnostics import Diagnostic
+from ersl.errors import ErslError
+from ersl.span import Span
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the arguments of `ersl run`."""
+    parser.add_argument("contract", help="the contract file")
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="JSON Lines files or folders of CSV files",
+    )
+    parser.add_argument(
+        "--period",
+        help="2022, 2022-03, 2022-Q1, 2022-01..2022-06 (default: the contract's valid range)",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (225kr) or a table from a CSV file (key,value)",
+    )
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the statement to FILE")
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="skip bad data records and report how many and why",
+    )
+
+
+def parse_params(items: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` pairs from the command line."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ErslError(
+                Diagnostic(
+                    "E0909",
+                    f"`--param {item}` should be NAME=VALUE",
+                    Span("<command line>", 0, 0, 0, 0),
+                    help="e.g. --param visit_fee=225kr",
+                )
+            )
+        params[name.strip()] = value.strip()
+    return params
+
+
+def default_period(contract) -> str:
+    """The contract's valid range as a period (whole months)."""
+    valid = contract.checked.symbols.contract.valid
+    return f"{valid.start:%Y-%m}..{valid.end:%Y-%m}"
+
+
+def settle(args: argparse.Namespace):
+    """Load, read data and settle; shared by `run` and `explain`."""
+    import ersl.api as api
+
+    contract = api.load(args.contract)
+    data = api.read_data(args.data, contract, skip_invalid=args.skip_invalid)
+    if data.skipped:
+        print(data.skip_report(), file=sys.stderr)
+    header = contract.checked.symbols.contract
+    period = args.period or (default_period(contract) if header and header.valid else None)
+    if period is None:
+        raise ErslError(
+            Diagnostic(
+                "E0908",
+                "give the period to settle with --period",
+                Span("<command line>", 0, 0, 0, 0),
+                help="e.g. --period 2022",
+            )
+        )
+    return contract.settle(data, period, parse_params(args.param))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Settle and print or write the statement."""
+    statement = settle(args)
+    text = {"json": statement.to_json, "csv": statement.to_csv, "text": statement.to_text}[
+        args.format
+    ]()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0

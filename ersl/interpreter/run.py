@@ -1,0 +1,295 @@
+"""One settlement run: the checked contract, the data, parameter values and the
+caches every part of the interpreter shares (tables, code sets, episodes,
+lines already computed, indicator results)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from fractions import Fraction
+
+from ersl import ast
+from ersl.checker import CheckedContract
+from ersl.data_model import Dataset, Entity
+from ersl.dates import Period
+from ersl.diagnostics import Diagnostic, did_you_mean
+from ersl.errors import ErslError
+from ersl.interpreter.arithmetic import EvalError
+from ersl.interpreter.codes import CodeMatcher
+from ersl.interpreter.evaluate import Env, Evaluator, describe
+from ersl.span import Span
+
+DEFAULT_INCREMENT = Fraction(1, 100)
+
+
+class Table:
+    """A table parameter: bands tried in order, the first that holds gives the value."""
+
+    def __init__(self, name: str, value: ast.TableValue) -> None:
+        self.name = name
+        self.entries = value.entries
+
+    def lookup(self, key, ev: Evaluator, env: Env):
+        """The value for `key`, or a run-time error naming the table and key."""
+        for entry in self.entries:
+            if self._holds(entry.band, key, ev, env):
+                ev.run.note_band(self.name, entry)
+                return ev.eval(entry.value, env)
+        raise EvalError(
+            f"the table `{self.name}` has no band for {describe(key)}",
+            help="add a band that holds this key, or an `else` band",
+            code="E0902",
+        )
+
+    @staticmethod
+    def _holds(band: ast.Band, key, ev: Evaluator, env: Env) -> bool:
+        kind = band.kind
+        if kind == "else":
+            return True
+        if kind == "eq":
+            return key == ev.eval(band.low, env)
+        if kind == "range":
+            return ev.eval(band.low, env) <= key <= ev.eval(band.high, env)
+        if kind == "over":
+            return key >= ev.eval(band.low, env)
+        return key < ev.eval(band.high, env)
+
+
+class MappingTable:
+    """A table given as input (`--param fee=fees.csv`): exact keys to values."""
+
+    def __init__(self, name: str, values: dict) -> None:
+        self.name = name
+        self.values = values
+
+    def lookup(self, key, ev: Evaluator, env: Env):
+        """The value for `key`, or a run-time error naming the table and key."""
+        if key not in self.values:
+            raise EvalError(
+                f"the table `{self.name}` has no value for {describe(key)}",
+                help="add a row for this key to the table's input",
+                code="E0902",
+            )
+        return self.values[key]
+
+
+class Run:
+    """Everything one settlement needs, shared by units, lines, caps and performance."""
+
+    def __init__(
+        self,
+        checked: CheckedContract,
+        data: Dataset,
+        overrides: dict[str, object] | None = None,
+    ) -> None:
+        self.checked = checked
+        self.symbols = checked.symbols
+        self.data = data
+        self.overrides = overrides or {}
+        self.evaluator = Evaluator(self)
+        contract = self.symbols.contract
+        self.contract = contract
+        rounding = contract.rounding if contract else None
+        self.increment = DEFAULT_INCREMENT
+        self.rounding_mode = "half_up"
+        self.rounding_scope = "line"
+        if rounding is not None:
+            from ersl.interpreter.values import quantity_value
+
+            self.increment = Fraction(quantity_value(rounding.increment))
+            self.rounding_mode = rounding.mode.name
+            self.rounding_scope = rounding.scope.name
+        self._codesets: dict[str, CodeMatcher] = {}
+        self._values: dict[tuple[str, int], object] = {}
+        self._plans: dict[int, tuple[str, ast.Expr] | None] = {}
+        self.lines_cache: dict[str, list] = {}
+        self.indicator_cache: dict[tuple[str, str], dict[str, Fraction]] = {}
+        self.bands_hit: dict[tuple[str, int], int] = {}
+        self.settler = None
+        self._p4p = None
+        self._check_required()
+
+    # ------------------------------------------------------------ parameters
+    def _check_required(self) -> None:
+        missing = [
+            p
+            for name, p in self.symbols.params.items()
+            if p.value is None and name not in self.overrides
+        ]
+        if missing:
+            raise ErslError(
+                [
+                    Diagnostic(
+                        "E0901",
+                        f"the parameter `{p.name.name}` has no value",
+                        p.span,
+                        help=f"give it on the command line: --param {p.name.name}=…",
+                    )
+                    for p in missing
+                ],
+                self.checked.loaded.sources,
+            )
+
+    def param(self, name: str, date: datetime.date):
+        """The value of a parameter on `date` (dated values pick the entry in force)."""
+        value = self.overrides.get(name)
+        if value is None:
+            value = self.symbols.params[name].value
+        if not isinstance(value, (ast.Node,)):
+            return value  # an input table or a ready value
+        if isinstance(value, ast.DatedValue):
+            chosen = None
+            for entry in value.entries:
+                if entry.start <= date:
+                    chosen = entry
+            if chosen is None:
+                raise EvalError(
+                    f"the parameter `{name}` has no value on {date}: its first dated entry is from "
+                    f"{value.entries[0].start}",
+                    code="E0904",
+                )
+            value = chosen.value
+        if isinstance(value, ast.TableValue):
+            key = (name, id(value))
+            if key not in self._values:
+                self._values[key] = Table(name, value)
+            return self._values[key]
+        key = (name, id(value))
+        if key not in self._values:
+            env = Env({}, date, Period(date, date, str(date)))
+            self._values[key] = self.evaluator.eval(value, env)
+        return self._values[key]
+
+    def table(self, name: str, date: datetime.date):
+        """A table parameter in force on `date`."""
+        return self.param(name, date)
+
+    def codeset(self, name: str) -> CodeMatcher:
+        """The matcher of a code set."""
+        if name not in self._codesets:
+            self._codesets[name] = CodeMatcher(self.symbols.codesets[name])
+        return self._codesets[name]
+
+    def note_band(self, table: str, entry: ast.TableEntry) -> None:
+        """Count a table band hit (for explanations and coverage)."""
+        key = (table, entry.span.line)
+        self.bands_hit[key] = self.bands_hit.get(key, 0) + 1
+
+    def missing_attribute(self, entity: Entity, field: str, date: datetime.date) -> None:
+        """A time-varying attribute with no value in force: the access gives none."""
+
+    # ------------------------------------------------------------ data access
+    def candidates(self, collection: ast.EventCollection, env: Env, start, end):
+        """Records a collection may hold in [start, end], using an index when the
+        condition pins the patient or provider (`v.patient == p`)."""
+        type_name = collection.type.name
+        plan = self._plan(collection)
+        if plan is not None:
+            field, other = plan
+            entity = self.evaluator.eval(other, env)
+            if entity is None:
+                return ()
+            return self.data.by_ref(type_name, field, entity, start, end)
+        return self.data.between(type_name, start, end)
+
+    def _plan(self, collection: ast.EventCollection):
+        key = id(collection)
+        if key not in self._plans:
+            self._plans[key] = _index_plan(
+                collection, self.symbols.schema.get(collection.type.name)
+            )
+        return self._plans[key]
+
+    # ------------------------------------------------------------ helpers
+    def text(self, node: ast.Node) -> str:
+        """The source text of a node (for messages)."""
+        span = node.span
+        line = self.checked.loaded.sources.line(span.file, span.line) or ""
+        if span.end_line == span.line:
+            return line[span.column - 1 : span.end_column - 1]
+        return line[span.column - 1 :].strip() + " …"
+
+    def source(self, span: Span) -> str:
+        """`file:line` of a declaration, relative to the contract file's folder."""
+        root = os.path.dirname(os.path.abspath(self.checked.root.path))
+        rel = os.path.relpath(os.path.abspath(span.file), root)
+        return f"{rel.replace(os.sep, '/')}:{span.line}"
+
+    def paid(self, name: str, payee: Entity, period: Period) -> Fraction:
+        """Exact total of line `name` for `payee` over lines whose period lies in `period`."""
+        return self.settler.paid(name, payee, period)
+
+    def attainment(self, result, low, high, env: Env) -> Fraction:
+        """`linear` scoring is the ERSL function `attainment` (stdlib functions/p4p): the
+        contract's own if it declares or imports one, else the standard library's."""
+        if "attainment" in self.symbols.functions:
+            return self.evaluator.call_function("attainment", [result, low, high], env)
+        if self._p4p is None:
+            from ersl.checker import check_file
+            from ersl.resources import stdlib_root
+
+            checked = check_file(stdlib_root() / "functions" / "p4p.ersl")
+            evaluator = Evaluator(self)
+            evaluator.refs = checked.facts.refs
+            self._p4p = (checked.symbols.functions["attainment"], evaluator)
+        decl, evaluator = self._p4p
+        bindings = {p.name.name: a for p, a in zip(decl.params, (result, low, high), strict=True)}
+        return evaluator.eval(decl.body, Env(bindings, env.date, env.period))
+
+    def indicator_results(self, name: str, period: Period) -> dict[str, Fraction]:
+        """Results of an indicator per provider id for a period (applicable providers only)."""
+        return self.settler.indicator_results(name, period)
+
+
+def _index_plan(collection: ast.EventCollection, schema) -> tuple[str, ast.Expr] | None:
+    """Find `var.patient == E` or `var.provider == E` (E not using var) among the
+    conjuncts of a collection's condition."""
+    if collection.where is None or schema is None:
+        return None
+    var = collection.var.name
+    for conjunct in _conjuncts(collection.where):
+        if not (isinstance(conjunct, ast.Binary) and conjunct.op == "=="):
+            continue
+        for side, other in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
+            if (
+                isinstance(side, ast.FieldAccess)
+                and isinstance(side.obj, ast.Name)
+                and side.obj.name == var
+                and side.name.name in ("patient", "provider")
+                and side.name.name in schema.fields
+                and not _mentions(other, var)
+            ):
+                return side.name.name, other
+    return None
+
+
+def _conjuncts(node: ast.Expr):
+    if isinstance(node, ast.Binary) and node.op == "and":
+        yield from _conjuncts(node.left)
+        yield from _conjuncts(node.right)
+    else:
+        yield node
+
+
+def _mentions(node, name: str) -> bool:
+    if isinstance(node, ast.Name):
+        return node.name == name
+    for attribute in getattr(type(node), "__attrs_attrs__", ()):
+        value = getattr(node, attribute.name)
+        children = value if isinstance(value, tuple) else (value,)
+        for child in children:
+            if isinstance(child, ast.Node) and _mentions(child, name):
+                return True
+    return False
+
+
+def unknown_param_error(name: str, symbols) -> ErslError:
+    """An error for `--param NAME=…` naming no parameter."""
+    return ErslError(
+        Diagnostic(
+            "E0910",
+            f"the contract has no parameter `{name}`",
+            Span("<command line>", 0, 0, 0, 0),
+            help=did_you_mean(name, symbols.params),
+        )
+    )

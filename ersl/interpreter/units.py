@@ -1,0 +1,203 @@
+"""Iterating the units of a basis (SPEC §3.5): *which units there are*.
+
+Each basis yields `Unit`s inside a date range: the bindings the amount sees,
+the context date, the payee, the line period and (for rates) the duration of
+one unit. Nothing here computes amounts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from fractions import Fraction
+
+import attrs
+
+from ersl import ast
+from ersl.dates import (
+    Period,
+    add_days,
+    clip,
+    month_start_dates,
+    months_in,
+    period_containing,
+    periods_in,
+)
+from ersl.interpreter.values import DurationValue
+
+SETTLE_UNITS = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+ONE_MONTH = DurationValue(Fraction(1), "months")
+ONE_DAY = DurationValue(Fraction(1), "days")
+
+
+@attrs.define
+class Unit:
+    """One unit of a payment before its amount is known."""
+
+    bindings: dict[str, object]
+    date: datetime.date
+    payee: object
+    period: Period
+    duration: DurationValue | None
+    record: object | None
+    """The event (or episode) the unit is about, for bundle coverage and messages."""
+    about: str
+    """Who/what the unit is about, for error messages (`patient P1`, `visit V7`)."""
+    amount: Fraction = Fraction(0)
+    overridden: bool = False
+
+
+def _label(entity) -> str:
+    return f"{getattr(entity, 'type', 'record').lower()} {entity.id}"
+
+
+def iterate_units(
+    basis: ast.Basis,
+    run,
+    valid: tuple[datetime.date, datetime.date],
+    run_period: Period,
+    settle_unit: str,
+) -> Iterator[Unit]:
+    """The units of `basis` whose context date lies in the run period and the valid range.
+
+    A unit's `period` is its line's calendar period clipped to the valid range
+    (the settler keeps only lines whose period the run covers).
+    """
+    data = run.data
+    start, end = max(valid[0], run_period.start), min(valid[1], run_period.end)
+    if end < start:
+        return
+
+    def line_period(d: datetime.date) -> Period:
+        return clip(period_containing(d, settle_unit), *valid)
+
+    match basis:
+        case ast.ListedBasis(var=p, provider_var=q):
+            for first in month_start_dates(start, end):
+                period = line_period(first)
+                for provider in data.providers():
+                    for patient in data.listed_patients(provider, first):
+                        yield Unit(
+                            {p.name: patient, q.name: provider},
+                            first,
+                            provider,
+                            period,
+                            ONE_MONTH,
+                            None,
+                            f"patient {patient.id} at {provider.id}",
+                        )
+        case ast.SpanBasis(type=type_, var=var, each=each):
+            for record in data.between(type_.name, None, end):
+                span_end = record["end"]
+                first_day = max(record.date, start)
+                last_day = end if span_end is None else min(span_end, end)
+                if last_day < first_day:
+                    continue
+                if each.name == "day":
+                    day = first_day
+                    while day <= last_day:
+                        yield Unit(
+                            {var.name: record},
+                            day,
+                            _payee_of(record),
+                            line_period(day),
+                            ONE_DAY,
+                            record,
+                            _label(record),
+                        )
+                        day = add_days(day, 1)
+                else:
+                    for first in month_start_dates(first_day, last_day):
+                        yield Unit(
+                            {var.name: record},
+                            first,
+                            _payee_of(record),
+                            line_period(first),
+                            ONE_MONTH,
+                            record,
+                            _label(record),
+                        )
+        case ast.EventBasis(type=type_, var=var):
+            for record in data.between(type_.name, start, end):
+                yield Unit(
+                    {var.name: record},
+                    record.date,
+                    _payee_of(record),
+                    line_period(record.date),
+                    None,
+                    record,
+                    _label(record),
+                )
+        case ast.ParticipantBasis(provider_var=q, type=type_, var=var):
+            for record in data.between(type_.name, start, end):
+                for provider in sorted(record["participants"] or (), key=lambda e: e.id):
+                    yield Unit(
+                        {q.name: provider, var.name: record},
+                        record.date,
+                        provider,
+                        line_period(record.date),
+                        None,
+                        record,
+                        f"{_label(record)} ({provider.id})",
+                    )
+        case ast.ProviderBasis(var=q, each=each):
+            for whole in periods_in(start, end, each.name):
+                period = clip(whole, *valid)
+                if not covers(run_period, period):
+                    continue
+                duration = DurationValue(months_in(period), "months")
+                for provider in data.providers():
+                    yield Unit(
+                        {q.name: provider},
+                        period.end,
+                        provider,
+                        period,
+                        duration,
+                        None,
+                        f"provider {provider.id}",
+                    )
+        case ast.EpisodeBasis(var=var, bundle=bundle):
+            for episode in run.episodes_of(bundle):
+                if start <= episode.start <= end:
+                    yield Unit(
+                        {var.name: episode},
+                        episode.start,
+                        episode.provider,
+                        line_period(episode.start),
+                        None,
+                        episode,
+                        f"episode {episode.id}",
+                    )
+
+
+def _payee_of(record):
+    try:
+        return record["provider"]
+    except KeyError:
+        return None
+
+
+def covers(run_period: Period, period: Period) -> bool:
+    """Whether the run covers the whole of a line's period (SPEC §6.1)."""
+    return run_period.start <= period.start and period.end <= run_period.end
+
+
+def valid_range(*ranges: ast.DateRange | None) -> tuple[datetime.date, datetime.date] | None:
+    """The intersection of the `valid` ranges given; None if they do not overlap."""
+    start, end = datetime.date.min, datetime.date.max
+    for valid in ranges:
+        if valid is not None:
+            start, end = max(start, valid.start), min(end, valid.end)
+    return (start, end) if start <= end else None
+
+
+def line_periods(
+    unit: str, valid: tuple[datetime.date, datetime.date], run_period: Period
+) -> list[Period]:
+    """Calendar periods of `unit` (month, quarter, year), clipped to the valid range,
+    that the run covers whole: the periods of caps and performance lines."""
+    start, end = max(valid[0], run_period.start), min(valid[1], run_period.end)
+    if end < start:
+        return []
+    periods = (clip(whole, *valid) for whole in periods_in(start, end, unit))
+    return [p for p in periods if covers(run_period, p)]

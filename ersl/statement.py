@@ -1,0 +1,161 @@
+"""Payment statements: the lines each provider is owed, and their outputs (SPEC §6.3).
+
+JSON (`ersl.statement/1`, byte-identical for identical input), a readable
+text table per payee and CSV. Amounts are exact `Fraction`s already rounded
+by the interpreter; totals are sums of rounded lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+
+import attrs
+
+from ersl.exact import format_amount
+
+FORMAT = "ersl.statement/1"
+KINDS = ("fixed", "variable", "performance")
+
+
+@attrs.frozen
+class Line:
+    """One statement line: a (payee, period, name) with its rounded amount."""
+
+    payee: str
+    period: str
+    name: str
+    kind: str
+    units: int
+    amount: Fraction
+    source: str
+    exact: Fraction = attrs.field(eq=False, repr=False, default=Fraction(0))
+    """The exact total before rounding (for explanations)."""
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """Lines sort by payee, period, name (code points)."""
+        return (self.payee, self.period, self.name)
+
+    def to_dict(self) -> dict:
+        """The line's JSON object, keys in the order of SPEC §6.3."""
+        return {
+            "payee": self.payee,
+            "period": self.period,
+            "name": self.name,
+            "kind": self.kind,
+            "units": self.units,
+            "amount": format_amount(self.amount),
+            "source": self.source,
+        }
+
+
+@attrs.define
+class Statement:
+    """A settled period: the contract it came from, its lines and per-payee totals."""
+
+    contract_name: str
+    contract_version: str | None
+    contract_sha256: str
+    period: str
+    lines: list[Line]
+    explanations: dict = attrs.field(factory=dict, repr=False)
+    """(payee, period, name) -> the interpreter's draft of that line (for explanations)."""
+    run: object = attrs.field(default=None, repr=False)
+    """The run that produced the statement (for explanations)."""
+
+    def __attrs_post_init__(self) -> None:
+        self.lines = sorted(self.lines, key=Line.sort_key)
+
+    def totals(self) -> dict[str, dict[str, Fraction]]:
+        """Per payee: the sum of each kind's lines and the total."""
+        result: dict[str, dict[str, Fraction]] = {}
+        for line in self.lines:
+            per_kind = result.setdefault(line.payee, {k: Fraction(0) for k in (*KINDS, "total")})
+            per_kind[line.kind] += line.amount
+            per_kind["total"] += line.amount
+        return dict(sorted(result.items()))
+
+    def to_dict(self) -> dict:
+        """The statement as the JSON object of SPEC §6.3."""
+        return {
+            "format": FORMAT,
+            "contract": {
+                "name": self.contract_name,
+                "version": self.contract_version,
+                "sha256": self.contract_sha256,
+            },
+            "period": self.period,
+            "lines": [line.to_dict() for line in self.lines],
+            "totals": {
+                payee: {kind: format_amount(amount) for kind, amount in kinds.items()}
+                for payee, kinds in self.totals().items()
+            },
+        }
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (two-space indent, UTF-8, trailing newline)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def to_csv(self) -> str:
+        """One row per line: payee, period, name, kind, units, amount, source."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["payee", "period", "name", "kind", "units", "amount", "source"])
+        for line in self.lines:
+            d = line.to_dict()
+            writer.writerow(
+                [d[k] for k in ("payee", "period", "name", "kind", "units", "amount", "source")]
+            )
+        return out.getvalue()
+
+    def to_text(self) -> str:
+        """A readable table per payee: lines, subtotals per kind, total."""
+        out = [f"{self.contract_name} — statement for {self.period}"]
+        if not self.lines:
+            out.append("")
+            out.append("(no lines: nothing is payable in this period)")
+            return "\n".join(out) + "\n"
+        totals = self.totals()
+        name_width = max(len(line.name) for line in self.lines)
+        name_width = max(name_width, len("total performance"))
+        amount_width = max(len(_thousands(line.amount)) for line in self.lines)
+        for kinds in totals.values():
+            amount_width = max(amount_width, *(len(_thousands(v)) for v in kinds.values()))
+        for payee, kinds in totals.items():
+            out.append("")
+            out.append(payee)
+            for line in self.lines:
+                if line.payee != payee:
+                    continue
+                out.append(
+                    f"  {line.period:<9} {line.name:<{name_width}}  {line.kind:<11} "
+                    f"{line.units:>8}  {_thousands(line.amount):>{amount_width}}"
+                )
+            rule = " " * (2 + 9 + 1) + "-" * (name_width + 2 + 11 + 1 + 8 + 2 + amount_width)
+            out.append(rule)
+            for kind in KINDS:
+                label = f"total {kind}"
+                out.append(
+                    f"  {'':<9} {label:<{name_width}}  {'':<11} {'':>8}  "
+                    f"{_thousands(kinds[kind]):>{amount_width}}"
+                )
+            out.append(
+                f"  {'':<9} {'TOTAL':<{name_width}}  {'':<11} {'':>8}  "
+                f"{_thousands(kinds['total']):>{amount_width}}"
+            )
+        return "\n".join(out) + "\n"
+
+
+def _thousands(amount: Fraction) -> str:
+    """`1234567.50` → `1 234 567.50` (space as thousands separator, Swedish style)."""
+    text = format_amount(amount)
+    sign = "-" if text.startswith("-") else ""
+    whole, _, cents = text.lstrip("-").partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}{' '.join(groups)}.{cents}"
