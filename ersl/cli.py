@@ -18,6 +18,7 @@ from ersl.errors import ErslError
 COMMANDS = {
     "check": ("ersl.commands.check", "parse, resolve and type-check contracts"),
     "run": ("ersl.commands.run", "settle a contract against event data into a statement"),
+    "explain": ("ersl.commands.explain", "explain how a statement line was computed"),
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
 }

@@ -134,7 +134,8 @@ def render(diagnostic: Diagnostic, sources: SourceCache | None = None, colour: b
     sources = sources or SourceCache()
     sev_colour = _COLOURS.get(diagnostic.severity, "31")
     head = _paint(f"{diagnostic.severity}[{diagnostic.code}]", sev_colour, colour)
-    lines = [f"{diagnostic.span}: {head}: {diagnostic.message}"]
+    where = diagnostic.span.file if diagnostic.span.line == 0 else str(diagnostic.span)
+    lines = [f"{where}: {head}: {diagnostic.message}"]
     lines += _excerpt(diagnostic.span, sources, colour, sev_colour)
     for note in diagnostic.notes:
         lines.append(f"{note.span}: {_paint('note', _COLOURS['note'], colour)}: {note.message}")

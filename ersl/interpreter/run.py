@@ -105,6 +105,7 @@ class Run:
         self.lines_cache: dict[str, list] = {}
         self.indicator_cache: dict[tuple[str, str], dict[str, Fraction]] = {}
         self.bands_hit: dict[tuple[str, int], int] = {}
+        self.trace_sink: list | None = None
         self.settler = None
         self._p4p = None
         self._check_required()
@@ -174,6 +175,8 @@ class Run:
         """Count a table band hit (for explanations and coverage)."""
         key = (table, entry.span.line)
         self.bands_hit[key] = self.bands_hit.get(key, 0) + 1
+        if self.trace_sink is not None:
+            self.trace_sink.append(("band", table, entry))
 
     def missing_attribute(self, entity: Entity, field: str, date: datetime.date) -> None:
         """A time-varying attribute with no value in force: the access gives none."""

@@ -45,6 +45,10 @@ class Unit:
     """Who/what the unit is about, for error messages (`patient P1`, `visit V7`)."""
     amount: Fraction = Fraction(0)
     overridden: bool = False
+    base: Fraction = Fraction(0)
+    """The amount before weights (rates already multiplied by the unit's duration)."""
+    trace: tuple = ()
+    """What pricing touched, for explanations: ("band", table, entry) and ("weight", index)."""
 
 
 def _label(entity) -> str:

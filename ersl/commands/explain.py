@@ -1,0 +1,43 @@
+"""`ersl explain CONTRACT --data … --payee VC1 --name NAME [--period P] [--format text|json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ersl.commands import run as run_command
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the arguments of `ersl explain` (those of `ersl run` plus the line)."""
+    run_command.add_arguments(parser)
+    parser.add_argument("--payee", required=True, help="the payee of the line (a provider id)")
+    parser.add_argument("--name", required=True, help="the line's name")
+    parser.add_argument(
+        "--line-period",
+        dest="line_period",
+        help="only the line of this period (YYYY-MM, YYYY-Qn or YYYY)",
+    )
+    for action in parser._actions:
+        if action.dest == "format":
+            action.choices = ("text", "json")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Settle, then explain the chosen line(s)."""
+    from ersl.interpreter.explain import explain, render_text
+
+    statement = run_command.settle(args)
+    tree = explain(statement, args.payee, args.name, args.line_period)
+    text = (
+        json.dumps(tree, ensure_ascii=False, indent=2) + "\n"
+        if args.format == "json"
+        else render_text(tree)
+    )
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
