@@ -207,3 +207,19 @@ def largest_remainder(
     for key in by_remainder[: int(missing)]:
         result[key] += increment
     return result
+
+
+def exact_sum(values) -> Fraction:
+    """The exact sum of many Fractions/ints, fast: numerators are added per
+    denominator with integer arithmetic, and the few denominators combined at the end."""
+    by_denominator: dict[int, int] = {}
+    for value in values:
+        if isinstance(value, int):
+            by_denominator[1] = by_denominator.get(1, 0) + value
+        else:
+            d = value.denominator
+            by_denominator[d] = by_denominator.get(d, 0) + value.numerator
+    total = Fraction(0)
+    for d, n in by_denominator.items():
+        total += Fraction(n, d)
+    return total

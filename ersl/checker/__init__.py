@@ -57,7 +57,8 @@ def _cycles(facts: Facts, errors: list[Diagnostic]) -> None:
                     continue
                 reported.add(key)
                 names = " → ".join(_show(k) for k in cycle)
-                is_paid = all(k.startswith("line:") for k in cycle)
+                # only `paid(…)` and a cap's `applies to` lead into a line
+                is_paid = any(k.startswith("line:") for k in cycle)
                 errors.append(
                     Diagnostic(
                         "E0601" if is_paid else "E0600",
@@ -77,6 +78,36 @@ def _cycles(facts: Facts, errors: list[Diagnostic]) -> None:
             visit(node, [node])
 
 
+def _has_error(t: T.Type) -> bool:
+    match t:
+        case T.ErrorT():
+            return True
+        case T.Optional(inner=inner) | T.SetT(element=inner):
+            return _has_error(inner)
+        case T.TableT(key=key, value=value):
+            return _has_error(key) or _has_error(value)
+    return False
+
+
+def _infer_again(symbols, decls: DeclarationChecker) -> None:
+    """Infer untyped parameters that use parameters declared after them.
+
+    The first pass sees such a later parameter as an (already reported, so
+    silent) error; infer again until nothing changes. Diagnostics found twice
+    are the same value and are reported once (`_sorted`).
+    """
+    for _ in range(len(symbols.params)):
+        changed = False
+        for name, param in symbols.params.items():
+            if param.type is None and param.value is not None:
+                if _has_error(symbols.param_types[name]):
+                    t = decls.param_type(param)
+                    changed |= t != symbols.param_types[name]
+                    symbols.param_types[name] = t
+        if not changed:
+            return
+
+
 def _show(key: str) -> str:
     kind, _, name = key.partition(":")
     return f'"{name}"' if kind == "line" else name
@@ -92,11 +123,13 @@ def check(loaded: Loaded) -> CheckedContract:
     facts = Facts()
     exprs = ExpressionChecker(symbols, facts, errors)
     decls = DeclarationChecker(builder, exprs)
-    for name, param in symbols.params.items():
-        symbols.param_types[name] = decls.param_type(param)
+    # Function signatures first: an untyped parameter's value may call a function.
     for name, function in symbols.functions.items():
         params = tuple(builder.resolve_type(p.type) for p in function.params)
         symbols.function_types[name] = (params, builder.resolve_type(function.result))
+    for name, param in symbols.params.items():
+        symbols.param_types[name] = decls.param_type(param)
+    _infer_again(symbols, decls)
     decls.contract(symbols.contract)
     for param in symbols.params.values():
         decls.param(param)

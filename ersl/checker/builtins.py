@@ -38,6 +38,10 @@ def _arity(checker, node: ast.Call, count: int, usage: str) -> bool:
     return True
 
 
+def _plain(arg) -> bool:
+    return not isinstance(arg, (ast.NamedArg, ast.AggregateArg, ast.ByArg))
+
+
 def _schema(checker, name: str) -> T.Type:
     schema = checker.symbols.schema.get(name)
     return schema.type if schema else T.ERROR
@@ -161,6 +165,7 @@ def _round(checker, node: ast.Call, scope):
     usage = "round(x, to: 0.01 kr)"
     if (
         len(node.args) != 2
+        or not _plain(node.args[0])
         or not isinstance(node.args[1], ast.NamedArg)
         or node.args[1].name.name != "to"
     ):
@@ -267,7 +272,7 @@ def _split(checker, node: ast.Call, scope):
             "`split` shares a pot between a payment's units; it can only be used in a payment's `amount`",
             node.func.span,
         )
-    if len(node.args) != 2:
+    if len(node.args) != 2 or not _plain(node.args[0]):
         return checker.error(
             "E0406", "`split` takes a pot and how to share it", node.span, help=f"write `{usage}`"
         )

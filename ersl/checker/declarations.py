@@ -15,6 +15,7 @@ PERIODS = ("month", "quarter", "year")
 SETTLE_PERIODS = ("monthly", "quarterly", "yearly")
 ROUNDING_MODES = ("half_up", "half_even", "down")
 ROUNDING_SCOPES = ("line", "unit")
+_BAND_SYNTAX = {"range": "`A to B`", "over": "`A and over`", "under": "`under B`"}
 BASIS_DURATION = {"day": T.DAYS, "month": T.MONTHS, "quarter": T.MONTHS, "year": T.MONTHS}
 
 
@@ -158,7 +159,8 @@ class DeclarationChecker:
                 ):
                     self.error(
                         "E0405",
-                        f"`{entry.band.kind}` bands need ordered keys, not {inferred_key.describe()}",
+                        f"{_BAND_SYNTAX[entry.band.kind]} bands need ordered keys, "
+                        f"not {inferred_key.describe()}",
                         entry.band.span,
                     )
             t = self.exprs.expr(entry.value, scope, value_type)
@@ -316,7 +318,7 @@ class DeclarationChecker:
             elif duration == T.DAYS and t.per != "day":
                 self.error(
                     "E0403",
-                    f"a rate {t.describe()} cannot be paid by the day",
+                    f"a rate ({t.describe()}) cannot be paid by the day",
                     node.span,
                     help="use a rate per day (kr/day) on a daily basis, or count by month",
                 )

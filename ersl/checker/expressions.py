@@ -92,6 +92,13 @@ class ExpressionChecker:
         t = self.expr(node, scope, wanted[0] if len(wanted) == 1 else None)
         if isinstance(t, T.ErrorT):
             return t
+        if _bare_number_for_percent(node, wanted):
+            return self.error(
+                "E0405",
+                f"{what} must be percent, but this is a number without a unit",
+                node.span,
+                help="write a percent with its unit, e.g. `70 %`",
+            )
         if any(T.assignable(t, w) for w in wanted):
             return t
         names = " or ".join(w.describe() for w in wanted)
@@ -350,7 +357,8 @@ class ExpressionChecker:
             if isinstance(element, T.Code) and element.system != right.system:
                 return self.error(
                     "E0407",
-                    f"a {element.system} code cannot be in a {right.system} code set",
+                    f"{_an(element.system)} {element.system} code cannot be in "
+                    f"{_an(right.system)} {right.system} code set",
                     node.span,
                     help=f"use a code set declared `: {element.system}`",
                 )
@@ -486,8 +494,23 @@ class ExpressionChecker:
             self.expect(node.anchor, scope, [T.DATE], "the date a window is measured from")
 
 
+def _an(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _plain(arg) -> bool:
     return not isinstance(arg, (ast.NamedArg, ast.AggregateArg, ast.ByArg))
+
+
+def _bare_number_for_percent(node: ast.Expr, wanted: tuple[T.Type, ...]) -> bool:
+    """`linear 70 to 90 %`, `reduce 33 of excess`: a literal number where only a percent fits."""
+    if isinstance(node, ast.Unary) and node.op == "-":
+        node = node.operand
+    return (
+        isinstance(node, ast.Number)
+        and any(T.strip_optional(w) == T.PERCENT for w in wanted)
+        and not any(T.strip_optional(w) in (T.INT, T.DECIMAL) for w in wanted)
+    )
 
 
 def _article(t: T.Type) -> str:

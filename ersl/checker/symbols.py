@@ -299,7 +299,7 @@ class SymbolBuilder:
                 self.errors.append(
                     Diagnostic(
                         "E0205",
-                        f"the {schema.kind} `{schema.name}` needs a `{name}` field",
+                        f"the {schema.kind} `{schema.name}` needs {'an' if name == 'end' else 'a'} `{name}` field",
                         schema.span,
                         help="events have `date: date`; spans have `start: date` and `end: date?`",
                     )

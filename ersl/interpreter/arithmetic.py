@@ -25,12 +25,30 @@ def _num(x):
     return x if isinstance(x, (int, Fraction)) and not isinstance(x, bool) else None
 
 
+ONE = Fraction(1)
+"""The count of the shared one-month durations of monthly units (checked by identity)."""
+
+
 def rate_times_duration(rate: RateValue, duration: DurationValue) -> Fraction:
-    """Money for a rate over a duration: a year is 12 months; per-day rates use days."""
+    """Money for a rate over a duration: a year is 12 months; per-day rates use days
+    (the actual days of a calendar period given in months)."""
+    if duration.count is ONE and duration.unit == "months" and rate.per != "day":
+        amount = rate.amount
+        if rate.per == "month":
+            return Fraction(amount)
+        return Fraction(amount.numerator, amount.denominator * 12)
+    return _rate_times_duration(rate, duration)
+
+
+def _rate_times_duration(rate: RateValue, duration: DurationValue) -> Fraction:
     if rate.per == "day":
-        return rate.amount * duration.count
+        if duration.unit == "days":
+            return Fraction(rate.amount * duration.count)
+        if duration.days is None:  # pragma: no cover - the checker rejects kr/day × months
+            raise EvalError(f"cannot multiply {rate} by {duration}: months differ in days")
+        return Fraction(rate.amount * duration.days)
     per_months = 12 if rate.per == "year" else 1
-    return rate.amount * duration.count / per_months
+    return Fraction(rate.amount * duration.count / per_months)
 
 
 def add(a, b):

@@ -12,6 +12,7 @@ from ersl import ast
 from ersl.dates import age, age_in_year, month_start_dates
 from ersl.exact import round_to
 from ersl.interpreter.arithmetic import EvalError, add, divide, shift
+from ersl.interpreter.evaluate import describe
 from ersl.interpreter.values import DurationValue, RateValue
 
 
@@ -20,7 +21,18 @@ def _arg(ev, node: ast.Call, env, i: int = 0):
 
 
 def _age(ev, node, env):
-    return age(_arg(ev, node, env)["birth_date"], env.date)
+    return _age_of(ev, node, _arg(ev, node, env), env.date)
+
+
+def _age_of(ev, node, person, on):
+    born = person["birth_date"]
+    if on < born:  # data can date events before a birth: an error, not a crash
+        raise EvalError(
+            f"`{ev.run.text(node)}`: {person.type.lower()} {person.id} is not born on "
+            f"{on} (birth date {born})",
+            help="check the birth date and the dates of this patient's records",
+        )
+    return age(born, on)
 
 
 def _age_in_year(ev, node, env):
@@ -97,11 +109,16 @@ def _round(ev, node, env):
     value = _arg(ev, node, env)
     increment = ev._operand(node.args[1].value, env)
     mode = ev.run.rounding_mode
-    if isinstance(value, RateValue):
-        return RateValue(
-            round_to(Fraction(value.amount), Fraction(increment.amount), mode), value.per
+    step = Fraction(increment.amount if isinstance(increment, RateValue) else increment)
+    if step <= 0:
+        raise EvalError(
+            f"`{ev.run.text(node)}`: the increment `{ev.run.text(node.args[1].value)}` is "
+            f"{describe(step)}, but it must be positive",
+            help="round to a positive increment, e.g. `to: 1 kr`",
         )
-    return round_to(Fraction(value), Fraction(increment), mode)
+    if isinstance(value, RateValue):
+        return RateValue(round_to(Fraction(value.amount), step, mode), value.per)
+    return round_to(Fraction(value), step, mode)
 
 
 def _paid(ev, node, env):
@@ -227,4 +244,50 @@ BUILTINS = {
     "sum": _sum,
     "mean": _mean,
     "split": _split,
+}
+
+
+# Compiled forms of the simplest built-ins: the argument closures are built once,
+# so a call costs one Python call per unit instead of a dispatch per argument.
+def _compile_unary(function):
+    def compile_call(ev, node):
+        arg = ev._operand_fn(node.args[0])
+        return lambda env: function(arg(env), env)
+
+    return compile_call
+
+
+def _compile_binary(function):
+    def compile_call(ev, node):
+        first, second = ev._operand_fn(node.args[0]), ev._operand_fn(node.args[1])
+        return lambda env: function(first(env), second(env))
+
+    return compile_call
+
+
+def _compile_age(ev, node):
+    arg = ev._operand_fn(node.args[0])
+    return lambda env: _age_of(ev, node, arg(env), env.date)
+
+
+def _compile_listed_at(ev, node):
+    first, second = ev._operand_fn(node.args[0]), ev._operand_fn(node.args[1])
+    data = ev.run.data
+    return lambda env: data.listed_at(first(env), second(env))
+
+
+def _compile_listed_count(ev, node):
+    first, second = ev._operand_fn(node.args[0]), ev._operand_fn(node.args[1])
+    data = ev.run.data
+    return lambda env: data.listed_count(first(env), second(env))
+
+
+COMPILED = {
+    "age": _compile_age,
+    "age_in_year": _compile_unary(lambda p, env: age_in_year(p["birth_date"], env.date)),
+    "year": _compile_unary(lambda d, env: d.year),
+    "month": _compile_unary(lambda d, env: d.month),
+    "size": _compile_unary(lambda s, env: len(s)),
+    "listed_at": _compile_listed_at,
+    "listed_count": _compile_listed_count,
 }

@@ -10,12 +10,14 @@ part a faster columnar engine would have to reproduce.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterator
 from fractions import Fraction
 
 import attrs
 
 from ersl import ast
+from ersl import types as T
 from ersl.data_model import Entity, MissingAttribute, Record
 from ersl.dates import Period
 from ersl.exact import format_decimal
@@ -24,23 +26,27 @@ from ersl.interpreter.codes import CodeMatcher
 from ersl.interpreter.values import DurationValue, number_value, quantity_value
 
 
-@attrs.define
 class Env:
-    """The context of one evaluation: bindings, context date, enclosing period."""
+    """The context of one evaluation: bindings, context date, enclosing period.
 
-    bindings: dict[str, object]
-    date: datetime.date
-    period: Period
-    split: dict[int, tuple[Fraction, int]] | None = None
-    """For `split`: per call node, (Σ of the `by` values, number of units)."""
+    `split` holds, for each `split` call node, (Σ of the `by` values, number of units).
+    """
+
+    __slots__ = ("bindings", "date", "period", "split")
+
+    def __init__(self, bindings: dict, date: datetime.date, period: Period, split=None) -> None:
+        self.bindings = bindings
+        self.date = date
+        self.period = period
+        self.split = split
 
     def at(self, date: datetime.date) -> Env:
         """The same context on another date."""
-        return attrs.evolve(self, date=date)
+        return Env(self.bindings, date, self.period, self.split)
 
     def bind(self, **more: object) -> Env:
         """The same context with extra bindings."""
-        return attrs.evolve(self, bindings={**self.bindings, **more})
+        return Env({**self.bindings, **more}, self.date, self.period, self.split)
 
 
 @attrs.define
@@ -86,18 +92,29 @@ def describe(value) -> str:
 
 
 class Evaluator:
-    """Evaluates checked expressions against a run (`ersl.interpreter.run.Run`)."""
+    """Evaluates checked expressions against a run (`ersl.interpreter.run.Run`).
+
+    Each expression node is compiled once into a Python closure (names resolved
+    through the checker's facts, literals converted, operators specialised by
+    the checker's static types) and the closure is what runs for every unit.
+    """
 
     def __init__(self, run) -> None:
         self.run = run
         self.refs = run.checked.facts.refs
+        self.types = run.checked.facts.types
+        self._compiled: dict[int, object] = {}
         from ersl.interpreter.builtins import BUILTINS
 
         self.builtins = BUILTINS
 
+    # ------------------------------------------------------------ entry points
     def eval(self, node: ast.Expr, env: Env):
         """The value of `node` in `env`."""
-        return getattr(self, "_" + type(node).__name__)(node, env)
+        fn = self._compiled.get(id(node))
+        if fn is None:
+            fn = self.compile(node)
+        return fn(env)
 
     def truth(self, node: ast.Expr | None, env: Env) -> bool:
         """A condition's value; an absent condition holds; none is an error."""
@@ -108,125 +125,218 @@ class Evaluator:
             raise EvalError(f"the condition `{self.run.text(node)}` is none", code="E0903")
         return bool(value)
 
-    # ------------------------------------------------------------ leaves
-    def _Number(self, node, env):
-        return number_value(node)
-
-    def _Quantity(self, node, env):
-        return quantity_value(node)
-
-    def _DateLit(self, node, env):
-        return node.value
-
-    def _MonthLit(self, node, env):
-        return (node.year, node.month)
-
-    def _StringLit(self, node, env):
-        return node.value
-
-    def _BoolLit(self, node, env):
-        return node.value
-
-    def _NoneLit(self, node, env):
-        return None
-
-    def _SetLit(self, node, env):
-        return frozenset(self.eval(item, env) for item in node.items)
-
-    def _Name(self, node: ast.Name, env: Env):
-        kind, target = self.refs[id(node)]
-        if kind == "binding":
-            return env.bindings[target]
-        if kind == "param":
-            return self.run.param(target, env.date)
-        if kind == "enum":
-            return target[1]
-        if kind == "codeset":
-            return self.run.codeset(target)
-        if kind == "builtin" and target == "today":
-            return env.date
-        raise AssertionError((kind, target))  # pragma: no cover
-
-    def _FieldAccess(self, node: ast.FieldAccess, env: Env):
-        obj = self.eval(node.obj, env)
-        name = node.name.name
-        if obj is None:
-            raise EvalError(
-                f"`{self.run.text(node.obj)}` is none, so it has no `{name}`",
-                help="compare with `!= none` first, or supply a value with `otherwise`",
-                code="E0903",
-            )
-        if isinstance(obj, Entity) and name in obj.info.attribute_fields:
-            try:
-                return obj.attribute(name, env.date)
-            except MissingAttribute:
-                return self._missing_attribute(obj, name, env)
-        return obj[name]
-
-    def _missing_attribute(self, entity: Entity, name: str, env: Env):
-        self.run.missing_attribute(entity, name, env.date)
-        return None
-
-    # ------------------------------------------------------------ operators
-    def _Unary(self, node: ast.Unary, env: Env):
-        if node.op == "not":
-            return not self.truth(node.operand, env)
-        value = self._operand(node.operand, env)
-        return negate(value)
-
     def _operand(self, node: ast.Expr, env: Env):
         value = self.eval(node, env)
         if value is None:
-            raise EvalError(
-                f"`{self.run.text(node)}` is none and cannot be used in a calculation",
-                help="supply a value with `otherwise`, e.g. `p.cni otherwise 1`",
-                code="E0903",
-            )
+            raise self._none_error(node)
         return value
 
-    def _Binary(self, node: ast.Binary, env: Env):
+    def _none_error(self, node: ast.Expr) -> EvalError:
+        return EvalError(
+            f"`{self.run.text(node)}` is none and cannot be used in a calculation",
+            help="supply a value with `otherwise`, e.g. `p.cni otherwise 1`",
+            code="E0903",
+        )
+
+    def compile(self, node: ast.Expr):
+        """The closure computing `node` (compiled once per node)."""
+        fn = self._compiled.get(id(node))
+        if fn is None:
+            fn = getattr(self, "_c_" + type(node).__name__)(node)
+            self._compiled[id(node)] = fn
+        return fn
+
+    def _operand_fn(self, node: ast.Expr):
+        fn = self.compile(node)
+        error = self._none_error
+
+        def operand(env):
+            value = fn(env)
+            if value is None:
+                raise error(node)
+            return value
+
+        return operand
+
+    def _is_number(self, node: ast.Expr) -> bool:
+        t = self.types.get(id(node))
+        return t is not None and T.strip_optional(t) in _PLAIN_NUMBERS
+
+    # ------------------------------------------------------------ leaves
+    @staticmethod
+    def _constant(value):
+        return lambda env: value
+
+    def _c_Number(self, node):
+        return self._constant(number_value(node))
+
+    def _c_Quantity(self, node):
+        return self._constant(quantity_value(node))
+
+    def _c_DateLit(self, node):
+        return self._constant(node.value)
+
+    def _c_MonthLit(self, node):
+        return self._constant((node.year, node.month))
+
+    def _c_StringLit(self, node):
+        return self._constant(node.value)
+
+    def _c_BoolLit(self, node):
+        return self._constant(node.value)
+
+    def _c_NoneLit(self, node):
+        return self._constant(None)
+
+    def _c_SetLit(self, node):
+        items = [self.compile(item) for item in node.items]
+        return lambda env: frozenset(item(env) for item in items)
+
+    def _c_Name(self, node: ast.Name):
+        kind, target = self.refs[id(node)]
+        if kind == "binding":
+            return lambda env: env.bindings[target]
+        if kind == "param":
+            return self.run.param_getter(target)
+        if kind == "enum":
+            return self._constant(target[1])
+        if kind == "codeset":
+            return self._constant(self.run.codeset(target))
+        if kind == "builtin" and target == "today":
+            return lambda env: env.date
+        raise AssertionError((kind, target))  # pragma: no cover
+
+    def _c_FieldAccess(self, node: ast.FieldAccess):
+        obj_fn = self.compile(node.obj)
+        name = node.name.name
+        run = self.run
+
+        def field(env):
+            obj = obj_fn(env)
+            if obj is None:
+                raise EvalError(
+                    f"`{run.text(node.obj)}` is none, so it has no `{name}`",
+                    help="compare with `!= none` first, or supply a value with `otherwise`",
+                    code="E0903",
+                )
+            if isinstance(obj, Entity) and name in obj.info.attribute_fields:
+                try:
+                    return obj.attribute(name, env.date)
+                except MissingAttribute:
+                    run.missing_attribute(obj, name, env.date)
+                    return None
+            return obj[name]
+
+        return field
+
+    # ------------------------------------------------------------ operators
+    def _c_Unary(self, node: ast.Unary):
+        if node.op == "not":
+            operand = self.compile(node.operand)
+            truth = self.truth
+            inner = node.operand
+            return lambda env: not truth(inner, env)
+        operand = self._operand_fn(node.operand)
+        if self._is_number(node.operand):
+            return lambda env: -operand(env)
+        return lambda env: negate(operand(env))
+
+    def _c_Binary(self, node: ast.Binary):
         op = node.op
-        if op == "and":
-            return self.truth(node.left, env) and self.truth(node.right, env)
-        if op == "or":
-            return self.truth(node.left, env) or self.truth(node.right, env)
+        if op in ("and", "or"):
+            left, right = self._truth_fn(node.left), self._truth_fn(node.right)
+            if op == "and":
+                return lambda env: left(env) and right(env)
+            return lambda env: left(env) or right(env)
         if op == "otherwise":
-            value = self.eval(node.left, env)
-            return self.eval(node.right, env) if value is None else value
+            left, right = self.compile(node.left), self.compile(node.right)
+
+            def otherwise(env):
+                value = left(env)
+                return right(env) if value is None else value
+
+            return otherwise
         if op in ("in", "not in"):
-            found = self._contains(node, env)
-            return found if op == "in" else not found
+            contains = self._contains_fn(node)
+            return contains if op == "in" else (lambda env: not contains(env))
         if op in ("==", "!="):
-            return compare(op, self.eval(node.left, env), self.eval(node.right, env))
+            left, right = self.compile(node.left), self.compile(node.right)
+            return lambda env: compare(op, left(env), right(env))
+        left, right = self._operand_fn(node.left), self._operand_fn(node.right)
         if op in ("<", "<=", ">", ">="):
-            return compare(op, self._operand(node.left, env), self._operand(node.right, env))
-        return BINARY[op](self._operand(node.left, env), self._operand(node.right, env))
+            if self._is_number(node.left) and self._is_number(node.right):
+                return _FAST_COMPARE[op](left, right)
+            return lambda env: compare(op, left(env), right(env))
+        if self._is_number(node.left) and self._is_number(node.right) and op != "/":
+            return _FAST_ARITHMETIC[op](left, right)
+        function = BINARY[op]
+        if op == "/":  # name the divisor when it is zero
+            run, divisor = self.run, node.right
 
-    def _contains(self, node: ast.Binary, env: Env) -> bool:
-        left = self.eval(node.left, env)
-        right = self.eval(node.right, env)
-        if right is None:
-            raise EvalError(f"`{self.run.text(node.right)}` is none", code="E0903")
-        if isinstance(right, CodeMatcher):
-            if isinstance(left, frozenset):
-                return any(right.holds(code) for code in left)
-            return left is not None and right.holds(left)
-        if isinstance(left, frozenset):
-            return any(item in right for item in left)
-        return left in right
+            def quotient(env):
+                try:
+                    return function(left(env), right(env))
+                except EvalError as error:
+                    if error.code == "E0905" and error.message == "division by zero":
+                        error.message = f"division by zero: `{run.text(divisor)}` is 0"
+                    raise
 
-    def _If(self, node: ast.If, env: Env):
-        return self.eval(node.then if self.truth(node.cond, env) else node.otherwise, env)
+            return quotient
+        return lambda env: function(left(env), right(env))
+
+    def _truth_fn(self, node: ast.Expr):
+        fn = self.compile(node)
+        run = self.run
+
+        def truth(env):
+            value = fn(env)
+            if value is None:
+                raise EvalError(f"the condition `{run.text(node)}` is none", code="E0903")
+            return bool(value)
+
+        return truth
+
+    def _contains_fn(self, node: ast.Binary):
+        left, right = self.compile(node.left), self.compile(node.right)
+        run = self.run
+
+        def contains(env):
+            item = left(env)
+            collection = right(env)
+            if collection is None:
+                raise EvalError(f"`{run.text(node.right)}` is none", code="E0903")
+            if isinstance(collection, CodeMatcher):
+                if isinstance(item, frozenset):
+                    return any(collection.holds(code) for code in item)
+                return item is not None and collection.holds(item)
+            if isinstance(item, frozenset):
+                return any(member in collection for member in item)
+            return item in collection
+
+        return contains
+
+    def _c_If(self, node: ast.If):
+        cond = self._truth_fn(node.cond)
+        then, otherwise = self.compile(node.then), self.compile(node.otherwise)
+        return lambda env: then(env) if cond(env) else otherwise(env)
 
     # ------------------------------------------------------------ calls
-    def _Call(self, node: ast.Call, env: Env):
+    def _c_Call(self, node: ast.Call):
         kind, target = self.refs[id(node)]
         if kind == "table":
-            key = self._operand(node.args[0], env)
-            return self.run.table(target, env.date).lookup(key, self, env)
+            key = self._operand_fn(node.args[0])
+            table = self.run.param_getter(target)
+            return lambda env: table(env).lookup(key(env), self, env)
         if kind == "function":
-            return self.call_function(target, [self.eval(a, env) for a in node.args], env)
-        return self.builtins[target](self, node, env)
+            args = [self.compile(a) for a in node.args]
+            call = self.call_function
+            return lambda env: call(target, [a(env) for a in args], env)
+        from ersl.interpreter.builtins import COMPILED
+
+        if target in COMPILED:
+            return COMPILED[target](self, node)
+        builtin = self.builtins[target]
+        return lambda env: builtin(self, node, env)
 
     def call_function(self, name: str, args: list, env: Env):
         """Call a user function: its body with its parameters bound, same date and period."""
@@ -250,15 +360,39 @@ class Evaluator:
     def members(self, collection: ast.Collection, env: Env) -> Iterator[tuple[object, Env]]:
         """The records (or listed patients) of a collection, each with its env."""
         var = collection.var.name
+        where = collection.where
         if isinstance(collection, ast.ListedCollection):
             provider = self._operand(collection.at, env)
             for patient in self.run.data.listed_patients(provider, env.date):
                 inner = env.bind(**{var: patient})
-                if self.truth(collection.where, inner):
+                if self.truth(where, inner):
                     yield patient, inner
             return
         start, end = self.window(collection.within, env)
         for record in self.run.candidates(collection, env, start, end):
             inner = env.bind(**{var: record})
-            if self.truth(collection.where, inner):
+            if self.truth(where, inner):
                 yield record, inner
+
+
+_PLAIN_NUMBERS = (T.INT, T.DECIMAL, T.PERCENT, T.PP, T.MONEY)
+
+
+def _fast(op):
+    def make(left, right):
+        return lambda env: op(left(env), right(env))
+
+    return make
+
+
+_FAST_ARITHMETIC = {
+    "+": _fast(operator.add),
+    "-": _fast(operator.sub),
+    "*": _fast(operator.mul),
+}
+_FAST_COMPARE = {
+    "<": _fast(operator.lt),
+    "<=": _fast(operator.le),
+    ">": _fast(operator.gt),
+    ">=": _fast(operator.ge),
+}

@@ -23,36 +23,50 @@ DEFAULT_INCREMENT = Fraction(1, 100)
 
 
 class Table:
-    """A table parameter: bands tried in order, the first that holds gives the value."""
+    """A table parameter: bands tried in order, the first that holds gives the value.
+
+    Band bounds are literals, so on first use each band is compiled into a test
+    closure; a lookup is then a loop over closures.
+    """
 
     def __init__(self, name: str, value: ast.TableValue) -> None:
         self.name = name
         self.entries = value.entries
+        self._bands: list | None = None
+
+    def _compile(self, ev: Evaluator, env: Env) -> list:
+        bands = []
+        for entry in self.entries:
+            band = entry.band
+            low = None if band.low is None else ev.eval(band.low, env)
+            high = None if band.high is None else ev.eval(band.high, env)
+            test = {
+                "else": lambda k, lo=low, hi=high: True,
+                "eq": lambda k, lo=low, hi=high: k == lo,
+                "range": lambda k, lo=low, hi=high: lo <= k <= hi,
+                "over": lambda k, lo=low, hi=high: k >= lo,
+                "under": lambda k, lo=low, hi=high: k < hi,
+            }[band.kind]
+            bands.append((test, entry, (self.name, entry.span.line), ev.compile(entry.value)))
+        return bands
 
     def lookup(self, key, ev: Evaluator, env: Env):
         """The value for `key`, or a run-time error naming the table and key."""
-        for entry in self.entries:
-            if self._holds(entry.band, key, ev, env):
-                ev.run.note_band(self.name, entry)
-                return ev.eval(entry.value, env)
+        bands = self._bands
+        if bands is None:
+            bands = self._bands = self._compile(ev, env)
+        run = ev.run
+        for test, entry, hit, value in bands:
+            if test(key):
+                run.bands_hit[hit] = run.bands_hit.get(hit, 0) + 1
+                if run.trace_sink is not None:
+                    run.trace_sink.append(("band", self.name, entry))
+                return value(env)
         raise EvalError(
             f"the table `{self.name}` has no band for {describe(key)}",
             help="add a band that holds this key, or an `else` band",
             code="E0902",
         )
-
-    @staticmethod
-    def _holds(band: ast.Band, key, ev: Evaluator, env: Env) -> bool:
-        kind = band.kind
-        if kind == "else":
-            return True
-        if kind == "eq":
-            return key == ev.eval(band.low, env)
-        if kind == "range":
-            return ev.eval(band.low, env) <= key <= ev.eval(band.high, env)
-        if kind == "over":
-            return key >= ev.eval(band.low, env)
-        return key < ev.eval(band.high, env)
 
 
 class MappingTable:
@@ -106,6 +120,7 @@ class Run:
         self.indicator_cache: dict[tuple[str, str], dict[str, Fraction]] = {}
         self.bands_hit: dict[tuple[str, int], int] = {}
         self.trace_sink: list | None = None
+        self._listed: dict[datetime.date, list] = {}
         self.settler = None
         self._p4p = None
         self._check_required()
@@ -160,6 +175,34 @@ class Run:
             env = Env({}, date, Period(date, date, str(date)))
             self._values[key] = self.evaluator.eval(value, env)
         return self._values[key]
+
+    def listed_on(self, first: datetime.date) -> list:
+        """(provider, patient) pairs listed on a date, providers and patients by id
+        (shared by every listed-patient payment of the run)."""
+        pairs = self._listed.get(first)
+        if pairs is None:
+            pairs = self._listed[first] = [
+                (provider, patient)
+                for provider in self.data.providers()
+                for patient in self.data.listed_patients(provider, first)
+            ]
+        return pairs
+
+    def param_getter(self, name: str):
+        """A closure giving the parameter's value in an env; constant values are read once."""
+        value = self.overrides.get(name)
+        if value is None:
+            value = self.symbols.params[name].value
+        if isinstance(value, ast.DatedValue):
+            return lambda env: self.param(name, env.date)
+        cell: list = []
+
+        def constant(env):
+            if not cell:
+                cell.append(self.param(name, env.date))
+            return cell[0]
+
+        return constant
 
     def table(self, name: str, date: datetime.date):
         """A table parameter in force on `date`."""

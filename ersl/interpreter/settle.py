@@ -17,7 +17,7 @@ from ersl import ast
 from ersl.dates import Period, period_containing
 from ersl.diagnostics import Diagnostic
 from ersl.errors import ErslError
-from ersl.exact import largest_remainder, round_to
+from ersl.exact import exact_sum, largest_remainder, round_to
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes
 from ersl.interpreter.evaluate import Env, describe
@@ -44,11 +44,16 @@ class LineDraft:
     decl: ast.Node
     units: list[Fraction] = attrs.field(factory=list)
     detail: dict = attrs.field(factory=dict)
+    sources: list = attrs.field(factory=list)
+    _exact: tuple | None = attrs.field(default=None, repr=False)
+    """The payment units behind the line (for explanations)."""
 
     @property
     def exact(self) -> Fraction:
-        """The exact total of the line."""
-        return sum(self.units, Fraction(0))
+        """The exact total of the line (computed once the line is complete)."""
+        if self._exact is None or self._exact[0] != len(self.units):
+            self._exact = (len(self.units), exact_sum(self.units))
+        return self._exact[1]
 
 
 class Settler:
@@ -79,6 +84,8 @@ class Settler:
         self, error: EvalError, what: str, node: ast.Node, about: str | None, date
     ) -> ErslError:
         """A run-time error as a diagnostic naming the declaration, entity and date."""
+        if isinstance(about, tuple):  # ("patient", patient, provider) from a listed basis
+            about = f"patient {about[1].id} at {about[2].id}"
         where = f"{what}"
         if about:
             where += f", for {about}"
@@ -127,42 +134,61 @@ class Settler:
         if valid is not None and payment.basis is not None:
             node = payment.basis
             unit = None
+            where = None if payment.basis.where is None else ev._truth_fn(payment.basis.where)
             try:
                 for unit in iterate_units(payment.basis, run, valid, self.period, self.settle_unit):
-                    env = Env(unit.bindings, unit.date, unit.period)
-                    if not ev.truth(payment.basis.where, env):
-                        continue
-                    units.append(unit)
+                    if where is None or where(Env(unit.bindings, unit.date, unit.period)):
+                        units.append(unit)
                 node = payment.amount
                 split_totals = self._split_totals(payment, units)
+                price = self._pricer(payment)
                 for unit in units:
-                    self._price(payment, unit, split_totals.get(unit.period.label))
+                    price(unit, split_totals.get(unit.period.label))
             except EvalError as error:
                 about = unit.about if unit is not None else None
                 raise self.fail(error, what, node, about, unit.date if unit else None) from None
         self._units[payment.name] = units
         return units
 
-    def _price(self, payment: ast.Payment, unit: Unit, split) -> None:
-        ev = self.run.evaluator
-        env = Env(unit.bindings, unit.date, unit.period, split)
-        value = ev.eval(payment.amount, env)
-        if value is None:
-            raise EvalError(f"the amount `{self.run.text(payment.amount)}` is none", code="E0903")
-        if isinstance(value, RateValue):
-            value = rate_times_duration(value, unit.duration)
-        for weight in payment.weights:
-            if ev.truth(weight.when, env):
-                value = value * Fraction(ev._operand(weight.factor, env))
-        unit.amount = Fraction(value)
-        if payment.payee is not None:
-            payee = ev.eval(payment.payee, env)
-            if payee is None:
-                raise EvalError(f"the payee `{self.run.text(payment.payee)}` is none", code="E0903")
-            unit.payee = payee
-            unit.overridden = True
-        if unit.payee is None:
-            raise EvalError("the unit has no provider to pay; add a `payee` clause", code="E0903")
+    def _pricer(self, payment: ast.Payment):
+        """A function pricing one unit: amount (rates × the unit's duration), weights, payee."""
+        run, ev = self.run, self.run.evaluator
+        amount = ev.compile(payment.amount)
+        weights = [
+            (index, ev._truth_fn(w.when), ev._operand_fn(w.factor))
+            for index, w in enumerate(payment.weights)
+        ]
+        payee_fn = None if payment.payee is None else ev.compile(payment.payee)
+
+        def price(unit: Unit, split) -> None:
+            env = Env(unit.bindings, unit.date, unit.period, split)
+            sink = run.trace_sink = []
+            value = amount(env)
+            if value is None:
+                raise EvalError(f"the amount `{run.text(payment.amount)}` is none", code="E0903")
+            if isinstance(value, RateValue):
+                value = rate_times_duration(value, unit.duration)
+            value = _fraction(value)
+            unit.base = value
+            for index, when, factor in weights:
+                if when(env):
+                    value = value * _fraction(factor(env))
+                    sink.append(("weight", index))
+            unit.amount = value
+            unit.trace = tuple(sink) if sink else ()
+            run.trace_sink = None
+            if payee_fn is not None:
+                payee = payee_fn(env)
+                if payee is None:
+                    raise EvalError(f"the payee `{run.text(payment.payee)}` is none", code="E0903")
+                unit.payee = payee
+                unit.overridden = True
+            if unit.payee is None:
+                raise EvalError(
+                    "the unit has no provider to pay; add a `payee` clause", code="E0903"
+                )
+
+        return price
 
     def _split_totals(self, payment: ast.Payment, units: list[Unit]) -> dict[str, dict]:
         calls = [
@@ -196,7 +222,9 @@ class Settler:
         per_event = isinstance(payment.basis, ast.EventBasis)
         for unit in self.units_of(payment):
             episode = self.covering(unit.record) if per_event else None
-            if episode is not None and unit.payee is episode.provider:
+            # SPEC §3.8: "paid by no per-event payment when *its provider* (the event's
+            # performer, not an overridden payee) is the bundle provider"
+            if episode is not None and _performer(unit.record) is episode.provider:
                 continue
             if episode is not None and not unit.overridden:
                 self._charge(episode, unit)
@@ -204,6 +232,7 @@ class Settler:
             if key not in groups:
                 groups[key] = LineDraft(unit.payee, unit.period, payment.name, kind, payment)
             groups[key].units.append(unit.amount)
+            groups[key].sources.append(unit)
         return list(groups.values())
 
     def _charge(self, episode, unit: Unit) -> None:
@@ -349,9 +378,13 @@ class Settler:
         self, indicator: ast.Indicator, provider, period: Period
     ) -> Fraction | None:
         """|numerator ∩ population| / |population|, or the reported value; None if not applicable."""
+        return self.indicator_counts(indicator, provider, period)[0]
+
+    def indicator_counts(self, indicator: ast.Indicator, provider, period: Period):
+        """(result or None, population size, numerator size); sizes are None when reported."""
         if indicator.reported:
             value = self.run.data.indicator_value(provider, indicator.name, period.label)
-            return None if value is None else Fraction(value)
+            return (None if value is None else Fraction(value)), None, None
         ev = self.run.evaluator
         env = Env({indicator.provider_var.name: provider}, period.end, period)
         population = numerator = 0
@@ -370,7 +403,8 @@ class Settler:
                 f"provider {provider.id}",
                 period.end,
             ) from None
-        return None if population == 0 else Fraction(numerator, population)
+        result = None if population == 0 else Fraction(numerator, population)
+        return result, population, numerator
 
     def score(self, ref: ast.IndicatorRef, provider, period: Period) -> Fraction | None:
         """The attainment of one indicator line (0..1), or None when it does not apply."""
@@ -423,9 +457,10 @@ class Settler:
                     pot_node = perf.bonus if perf.bonus is not None else perf.penalty
                     pot = ev._operand(pot_node, env)
                     if isinstance(pot, RateValue):
-                        from ersl.dates import months_in
+                        from ersl.dates import days_in, months_in
 
-                        pot = rate_times_duration(pot, DurationValue(months_in(period), "months"))
+                        length = DurationValue(months_in(period), "months", days_in(period))
+                        pot = rate_times_duration(pot, length)
                 except EvalError as error:
                     raise self.fail(
                         error,
@@ -535,6 +570,19 @@ class Settler:
             else:
                 result[id(draft)] = round_to(draft.exact, inc, mode)
         return result
+
+
+def _performer(record):
+    """The provider who performed an event (its `provider` field), or None."""
+    try:
+        return record["provider"]
+    except KeyError:
+        return None
+
+
+def _fraction(value) -> Fraction:
+    """`value` as a Fraction, without copying one that already is."""
+    return value if type(value) is Fraction else Fraction(value)
 
 
 def _unit_var(basis: ast.Basis | None) -> str | None:

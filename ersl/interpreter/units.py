@@ -11,18 +11,19 @@ import datetime
 from collections.abc import Iterator
 from fractions import Fraction
 
-import attrs
-
 from ersl import ast
 from ersl.dates import (
     Period,
     add_days,
     clip,
+    days_in,
+    days_in_month,
     month_start_dates,
     months_in,
     period_containing,
     periods_in,
 )
+from ersl.interpreter.arithmetic import ONE
 from ersl.interpreter.values import DurationValue
 
 SETTLE_UNITS = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
@@ -30,25 +31,57 @@ ONE_MONTH = DurationValue(Fraction(1), "months")
 ONE_DAY = DurationValue(Fraction(1), "days")
 
 
-@attrs.define
-class Unit:
-    """One unit of a payment before its amount is known."""
+_MONTHS: dict[datetime.date, DurationValue] = {}
 
-    bindings: dict[str, object]
-    date: datetime.date
-    payee: object
-    period: Period
-    duration: DurationValue | None
-    record: object | None
-    """The event (or episode) the unit is about, for bundle coverage and messages."""
-    about: str
-    """Who/what the unit is about, for error messages (`patient P1`, `visit V7`)."""
-    amount: Fraction = Fraction(0)
-    overridden: bool = False
-    base: Fraction = Fraction(0)
-    """The amount before weights (rates already multiplied by the unit's duration)."""
-    trace: tuple = ()
-    """What pricing touched, for explanations: ("band", table, entry) and ("weight", index)."""
+
+def _one_month(first: datetime.date) -> DurationValue:
+    """One calendar month starting on `first`, knowing its actual days (for kr/day)."""
+    duration = _MONTHS.get(first)
+    if duration is None:
+        duration = _MONTHS[first] = DurationValue(
+            ONE, "months", days_in_month(first.year, first.month)
+        )
+    return duration
+
+
+class Unit:
+    """One unit of a payment: who, when, which line; its amount once priced.
+
+    `record` is the event (or episode) the unit is about, for bundle coverage;
+    `about` names it in error messages (`patient P1 at VC1`, `visit V7`);
+    `base` is the amount before weights (rates already × the unit's duration);
+    `trace` records what pricing touched, for explanations.
+    """
+
+    __slots__ = (
+        "bindings",
+        "date",
+        "payee",
+        "period",
+        "duration",
+        "record",
+        "about",
+        "amount",
+        "overridden",
+        "base",
+        "trace",
+    )
+
+    def __init__(self, bindings, date, payee, period, duration, record, about) -> None:
+        self.bindings = bindings
+        self.date = date
+        self.payee = payee
+        self.period = period
+        self.duration = duration
+        self.record = record
+        self.about = about
+        self.amount = _ZERO
+        self.overridden = False
+        self.base = _ZERO
+        self.trace = ()
+
+
+_ZERO = Fraction(0)
 
 
 def _label(entity) -> str:
@@ -72,24 +105,30 @@ def iterate_units(
     if end < start:
         return
 
+    periods: dict[datetime.date, Period] = {}
+
     def line_period(d: datetime.date) -> Period:
-        return clip(period_containing(d, settle_unit), *valid)
+        period = periods.get(d)
+        if period is None:
+            period = periods[d] = clip(period_containing(d, settle_unit), *valid)
+        return period
 
     match basis:
         case ast.ListedBasis(var=p, provider_var=q):
+            pv, qv = p.name, q.name
             for first in month_start_dates(start, end):
                 period = line_period(first)
-                for provider in data.providers():
-                    for patient in data.listed_patients(provider, first):
-                        yield Unit(
-                            {p.name: patient, q.name: provider},
-                            first,
-                            provider,
-                            period,
-                            ONE_MONTH,
-                            None,
-                            f"patient {patient.id} at {provider.id}",
-                        )
+                duration = _one_month(first)
+                for provider, patient in run.listed_on(first):
+                    yield Unit(
+                        {pv: patient, qv: provider},
+                        first,
+                        provider,
+                        period,
+                        duration,
+                        None,
+                        ("patient", patient, provider),
+                    )
         case ast.SpanBasis(type=type_, var=var, each=each):
             for record in data.between(type_.name, None, end):
                 span_end = record["end"]
@@ -117,7 +156,7 @@ def iterate_units(
                             first,
                             _payee_of(record),
                             line_period(first),
-                            ONE_MONTH,
+                            _one_month(first),
                             record,
                             _label(record),
                         )
@@ -149,7 +188,7 @@ def iterate_units(
                 period = clip(whole, *valid)
                 if not covers(run_period, period):
                     continue
-                duration = DurationValue(months_in(period), "months")
+                duration = DurationValue(months_in(period), "months", days_in(period))
                 for provider in data.providers():
                     yield Unit(
                         {q.name: provider},

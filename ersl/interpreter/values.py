@@ -54,6 +54,9 @@ class DurationValue:
 
     count: Fraction
     unit: str
+    days: int | None = attrs.field(default=None, eq=False)
+    """For the length of a calendar period in months: its actual number of days
+    (a rate per day on a monthly or yearly basis uses the actual days, SPEC §3.5)."""
 
     def __str__(self) -> str:
         from ersl.exact import format_decimal

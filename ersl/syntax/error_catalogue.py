@@ -87,7 +87,8 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "written with `per`. Units follow the number directly: `kr`, `tkr`, `Mkr`, "
         "`SEK`, `MSEK`, rates `kr/day`, `kr/month`, `kr/year`, `%`, `pp`, `days`, "
         "`weeks`, `months`, `years`. (A number where an amount is needed, such as "
-        "`amount 390`, is grammatical; the type checker reports it.)",
+        "`amount 390` or `within 900 before x`, is grammatical; the type checker "
+        "reports it.)",
         'payment "Besök" {\n  kind   variable\n  amount 390 kronor\n}\n',
         'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
     ),
@@ -110,7 +111,8 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "E0116",
         "Clause without its value",
         "A clause keyword such as `amount`, `kind` or `limit` is followed directly "
-        "by `}`, another clause or the end of the file.",
+        "by `}`, another clause or the end of the file. The error points at the "
+        "keyword whose value is missing.",
         'payment "Besök" {\n  kind   variable\n  amount\n}\n',
         'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
     ),
@@ -343,3 +345,61 @@ CHARACTER_HELP: dict[str, tuple[str, str]] = {
     "^": ("`^`", "ERSL has no power operator; multiply instead"),
     "~": ("`~`", "remove it"),
 }
+
+
+def markdown_section() -> str:
+    """The "Syntax errors" section of `docs/errors.md`, generated from the catalogue.
+
+    Regenerate it after changing an entry or a message with
+    `python -c "from ersl.syntax.error_catalogue import update_docs; update_docs()"`;
+    a test checks that the docs contain exactly this text.
+    """
+    from ersl.errors import ErslError
+    from ersl.syntax import parse
+
+    out = [
+        "## Syntax errors",
+        "",
+        "Codes E0100–E0199 are reported while reading a file, before any name or type "
+        "is checked. Each message says in words what was found and what was expected, "
+        "points at the line and column where the parser stopped (at the end of the file: "
+        "just after the last line), and gives the likely fix under `help:`. Where the fix "
+        "belongs elsewhere the position says so: a missing `}` points at the first word of "
+        "the line it must precede, a clause without a value at its keyword, a badly "
+        "written number or date at its first character. Only the first syntax error of a "
+        "file is reported.",
+        "",
+        "How the classes are recognised: the parse is replayed token by token with "
+        "Lark's interactive parser, and ordered rules look at the offending token, the "
+        "tokens before it, the brackets still open and what the parser accepts there; "
+        "some rules try a small repair (insert `,` or `}`, replace a word by a keyword) "
+        "and keep it when the parse then gets past the offending line. "
+        "(Lark's `match_examples` was not used: it keys on parser state numbers, which "
+        "change with every grammar edit.)",
+        "",
+    ]
+    for entry in CATALOGUE:
+        out += [f"### {entry.code} — {entry.title}", "", entry.explanation, "", "```ersl"]
+        out += [entry.example.rstrip("\n"), "```", ""]
+        try:
+            parse(entry.example, "contract.ersl")
+        except ErslError as error:
+            out += ["is reported as", "", "```text", error.render(), "```", ""]
+        out += ["Fix:", "", "```ersl", entry.fixed.rstrip("\n"), "```", ""]
+    return "\n".join(out)
+
+
+def update_docs(path: str = "docs/errors.md") -> None:
+    """Replace the "## Syntax errors" section of `path` (up to the next `## ` heading)."""
+    import re
+    from pathlib import Path
+
+    file = Path(path)
+    text = file.read_text(encoding="utf-8") if file.exists() else "# Error codes\n\n"
+    section = markdown_section().rstrip("\n") + "\n\n"
+    match = re.search(r"^## Syntax errors\n.*?(?=^## |\Z)", text, re.M | re.S)
+    if match:
+        text = text[: match.start()] + section + text[match.end() :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    file.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

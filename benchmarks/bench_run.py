@@ -1,0 +1,86 @@
+"""Benchmark: settle the primary-care example contract for one year of synthetic data.
+
+    python benchmarks/bench_run.py                      # 100 000 patients, 500 000 visits
+    python benchmarks/bench_run.py --patients 10000 --visits 50000
+
+Generates deterministic data (benchmarks/generate.py) into a temporary folder,
+then times reading and validating the data, settling 2022 and writing the JSON
+statement, and prints throughput (units per second) and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+
+def _clock() -> float:
+    """CPU seconds of this process: stable on a shared machine (wall time is printed too)."""
+    return time.process_time()
+
+
+FEES = {
+    "doctor": 400,
+    "nurse": 250,
+    "assistant_nurse": 200,
+    "psychosocial": 400,
+    "physiotherapist": 300,
+    "occupational_therapist": 300,
+    "dietitian": 250,
+    "other": 200,
+}
+
+
+def main() -> None:
+    """Generate, settle, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=500_000)
+    args = parser.parse_args()
+    wall = time.perf_counter()
+
+    import json
+
+    import ersl.api as api
+
+    with tempfile.TemporaryDirectory() as folder:
+        data_path = Path(folder) / "data.jsonl"
+        t0 = _clock()
+        with data_path.open("w", encoding="utf-8") as fh:
+            for record in generate(args.patients, args.visits):
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        fees = Path(folder) / "fees.csv"
+        fees.write_text(
+            "key,value\n" + "".join(f"{k},{v}\n" for k, v in FEES.items()), encoding="utf-8"
+        )
+        t1 = _clock()
+        contract = api.load(REPO / "examples" / "primary_care" / "contract.ersl")
+        data = api.read_data([data_path], contract)
+        t2 = _clock()
+        statement = contract.settle(data, "2022", {"visit_fee": str(fees)})
+        t3 = _clock()
+        statement.to_json()
+        t4 = _clock()
+    units = sum(line.units for line in statement.lines)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"data: {args.patients:,} patients, {args.visits:,} visits (generated in {t1 - t0:.1f} s)"
+    )
+    print(f"read + validate: {t2 - t1:.1f} s")
+    print(f"settle 2022:     {t3 - t2:.1f} s  ({units:,} units, {units / (t3 - t2):,.0f} units/s)")
+    print(f"JSON statement:  {t4 - t3:.2f} s  ({len(statement.lines):,} lines)")
+    print(f"total run:       {t4 - t1:.1f} s CPU; peak memory {peak:,.0f} MiB")
+    print(f"wall clock for everything (incl. generating): {time.perf_counter() - wall:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,465 @@
+"""Reading event data (SPEC §5): JSON Lines files and folders of CSV files.
+
+:func:`read_data` reads every path, converts each value by its schema field
+type (:mod:`ersl.data_values`), checks the data as a whole
+(:mod:`ersl.data_check`: references, duplicate ids, overlapping listings,
+conflicting attributes) and builds a :class:`ersl.data_model.Dataset`. Every
+problem of a run is collected and raised together as one `ErslError` (the
+first 50, then "… and N more"); with ``skip_invalid`` the bad records are left
+out instead and listed in ``Dataset.skipped``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import os
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ersl.data_check import Checks
+from ersl.data_model import Dataset, Record, TypeInfo
+from ersl.data_problems import MAX_ERRORS, Problem
+from ersl.data_values import (
+    Bad,
+    Layout,
+    exact,
+    expected_text,
+    no_constant,
+    show,
+    snake,
+    symbols_of,
+    type_infos,
+)
+from ersl.diagnostics import did_you_mean
+
+__all__ = ["MAX_ERRORS", "read_data"]
+
+
+class _Reader(Checks):
+    """Phase 1 of reading: parse and convert every line of every input."""
+
+    def __init__(self, symbols: Any, skip_invalid: bool) -> None:
+        super().__init__()
+        self.skip_invalid = skip_invalid
+        enums = {name: tuple(m.name for m in decl.members) for name, decl in symbols.enums.items()}
+        self.infos = type_infos(symbols)
+        self.layouts = {name: Layout(info, enums) for name, info in self.infos.items()}
+        self.recs: dict[str, list[Record]] = {name: [] for name in self.infos}
+        self.dropped: set[int] = set()  # id() of records found invalid after phase 1
+        self.bad_records = 0
+        self.bad_ids: dict[str, set[str]] = {}
+        self.decoder = json.JSONDecoder(parse_float=exact, parse_constant=no_constant)
+        self.enums = enums
+        self._dropped_ids: dict[str, set[str]] = {}
+
+    # ------------------------------------------------------------------ paths
+    def read_path(self, path: str | os.PathLike) -> None:
+        shown = os.fspath(path)
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix == ".csv")
+            if not files:
+                self.fatal(
+                    "E0800",
+                    f"the folder {shown} holds no CSV files",
+                    shown,
+                    "a data folder holds one `<type>.csv` file per record type, e.g. visit.csv",
+                )
+            for f in files:
+                self.read_csv(os.path.join(shown, f.name), f.stem)
+        elif p.is_file():
+            if p.suffix == ".csv":
+                self.read_csv(shown, p.stem)
+            else:
+                self.read_jsonl(shown)
+        else:
+            self.fatal(
+                "E0800",
+                f"cannot read data from {shown}: no such file or folder",
+                shown,
+                "give a JSON Lines file or a folder of CSV files",
+            )
+
+    def _text(self, file: str) -> str | None:
+        self.files.setdefault(file, len(self.files))
+        try:
+            data = Path(file).read_bytes()
+        except OSError as err:
+            self.fatal("E0800", f"cannot read {file}: {err.strerror or err}", file)
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            self.fatal_count += 1
+            self.problem(
+                Problem(
+                    "E0800",
+                    f"{file} is not UTF-8 text (byte {err.start + 1} on line {line})",
+                    file,
+                    line,
+                    column=1,
+                    help="save the file as UTF-8",
+                )
+            )
+            return None
+
+    # ------------------------------------------------------------------ JSON Lines
+    def read_jsonl(self, file: str) -> None:
+        text = self._text(file)
+        if text is None:
+            return
+        decode = self.decoder.decode
+        scan = self.decoder.scan_once
+        layouts = self.layouts
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line or line.isspace():
+                continue
+            try:
+                # The C scanner directly: a line that is exactly one object (the usual
+                # case) needs none of `decode`'s whitespace handling.
+                try:
+                    obj, end = scan(line, 0)
+                except StopIteration:
+                    end = -1
+                if end != len(line):
+                    obj = decode(line)
+            except json.JSONDecodeError as err:
+                self.bad_records += 1
+                self.problem(
+                    Problem(
+                        "E0801",
+                        f"malformed JSON: {err.msg} (column {err.colno})",
+                        file,
+                        number,
+                        column=err.colno,
+                        help='write one JSON object per line, e.g. {"type": "patient", "id": "P1", '
+                        '"birth_date": "1950-01-01"}',
+                    )
+                )
+                continue
+            except ValueError:  # a number Fraction cannot hold, e.g. NaN/Infinity
+                self.bad_records += 1
+                self.problem(Problem("E0801", "malformed JSON", file, number, column=1))
+                continue
+            if not isinstance(obj, dict):
+                self.bad_records += 1
+                self.problem(
+                    Problem(
+                        "E0801",
+                        f'expected a JSON object with a "type", got {show(obj)}',
+                        file,
+                        number,
+                        column=1,
+                    )
+                )
+                continue
+            type_name = obj.pop("type", None)
+            layout = layouts.get(type_name) if isinstance(type_name, str) else None
+            if layout is None:
+                self.bad_records += 1
+                self._unknown_type(type_name, file, number)
+                continue
+            self.record(layout, obj, file, number)
+
+    def _unknown_type(self, type_name: Any, file: str, line: int) -> None:
+        known = sorted(self.infos)
+        if type_name is None:
+            message = 'the record has no "type"'
+        else:
+            message = f"unknown record type {show(type_name)}"
+        help = _type_help(type_name, known)
+        self.problem(
+            Problem(
+                "E0802",
+                f"{message}; expected one of {', '.join(known)}",
+                file,
+                line,
+                field="type" if type_name is not None else None,
+                column=None if type_name is not None else 1,
+                help=help,
+            )
+        )
+
+    # ------------------------------------------------------------------ one record
+    def record(self, layout: Layout, raw: dict[str, Any], file: str, line: int) -> None:
+        """Convert one record's fields (phase 1); keep it if it is valid.
+
+        ``raw`` maps field names to raw values. The fast path below converts and
+        checks; any problem sends the record to `_problems`, which goes through
+        it again to describe every problem.
+        """
+        try:
+            values = layout.convert(raw)
+        except (KeyError, Bad):
+            return self._problems(layout, raw.items(), file, line)
+        items = raw.items()
+        if layout.attribute_indexes and all(values[i] is None for i in layout.attribute_indexes):
+            return self._problems(layout, items, file, line)
+        if layout.span_indexes:
+            start, end = values[layout.span_indexes[0]], values[layout.span_indexes[1]]
+            if start is not None and end is not None and end < start:
+                return self._problems(layout, items, file, line)
+        i = layout.info.id_index
+        self.recs[layout.info.data_name].append(
+            layout.make(layout.info, "" if i is None else values[i], values, file, line)
+        )
+
+    def _problems(self, layout: Layout, items: Any, file: str, line: int) -> None:
+        """Describe every problem of one record (slow path); keep it if there are none."""
+        info = layout.info
+        index = info.index
+        converters = layout.converters
+        values = layout.defaults.copy()
+        problems: list[Problem] = []
+        for key, raw in items:
+            i = index.get(key)
+            if i is None:
+                problems.append(self._unknown_field(info, key, raw, file, line))
+                continue
+            try:
+                values[i] = converters[i](raw)
+            except Bad as bad:
+                problems.append(
+                    Problem(
+                        bad.code,
+                        f"field `{key}` of {info.data_name}: {show(raw)} {bad.problem}",
+                        file,
+                        line,
+                        field=key,
+                        help=bad.help,
+                    )
+                )
+        bad_fields = {p.field for p in problems}
+        for i in layout.required:
+            field = info.fields[i]
+            if values[i] is None and field not in bad_fields:
+                problems.append(
+                    Problem(
+                        "E0804",
+                        f"missing required field `{field}` of {info.data_name}; "
+                        f"expected {expected_text(info.types[i], self.enums)}",
+                        file,
+                        line,
+                        column=1,
+                        help=f"a {info.data_name} record has the fields {layout.field_list}",
+                    )
+                )
+        if (
+            layout.attribute_indexes
+            and not problems
+            and all(values[i] is None for i in layout.attribute_indexes)
+        ):
+            problems.append(
+                Problem(
+                    "E0804",
+                    f"the {info.data_name} record sets no attribute; expected at least one of "
+                    f"{', '.join(info.attribute_fields)}",
+                    file,
+                    line,
+                    column=1,
+                )
+            )
+        if layout.span_indexes:
+            start, end = values[layout.span_indexes[0]], values[layout.span_indexes[1]]
+            if isinstance(start, date) and isinstance(end, date) and end < start:
+                problems.append(
+                    Problem(
+                        "E0810",
+                        f"{info.data_name} ends before it starts: `end` {end.isoformat()} is "
+                        f"before `start` {start.isoformat()}",
+                        file,
+                        line,
+                        field="end",
+                        help=f"`end` is inclusive: a one-day {info.data_name} has end = start",
+                    )
+                )
+        if not problems:
+            i = info.id_index
+            self.recs[info.data_name].append(
+                layout.make(info, "" if i is None else values[i], values, file, line)
+            )
+            return
+        self.bad_records += 1
+        for p in problems:
+            self.problem(p)
+        if info.id_index is not None and isinstance(values[info.id_index], str):
+            self.bad_ids.setdefault(info.name, set()).add(values[info.id_index])
+
+    def _unknown_field(self, info: TypeInfo, key: str, raw: Any, file: str, line: int) -> Problem:
+        help = did_you_mean(key, info.fields)
+        if info.kind == "attribute" and key not in info.fields:
+            owner = self.infos.get(snake(info.attribute_of or ""))
+            if owner is not None and key in owner.index:
+                help = f"`{key}` does not vary over time; write it on the {owner.data_name} record"
+        return Problem(
+            "E0803",
+            f"unknown field `{key}` (value {show(raw)}) in a {info.data_name} record; "
+            f"expected one of {', '.join(info.fields)}",
+            file,
+            line,
+            field=key,
+            help=help,
+        )
+
+    # ------------------------------------------------------------------ CSV
+    def read_csv(self, file: str, stem: str) -> None:
+        text = self._text(file)
+        if text is None:
+            return
+        rows = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(rows, None)
+        except csv.Error as err:
+            self.fatal("E0813", f"cannot read the CSV header of {file}: {err}", file)
+            return
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        self.csv_headers[file] = header
+        layout = self.layouts.get(stem)
+        file_problems: list[Problem] = []
+        if layout is None:
+            known = sorted(self.infos)
+            file_problems.append(
+                Problem(
+                    "E0802",
+                    f"unknown record type {show(stem)} (from the file name {os.path.basename(file)}); "
+                    f"expected one of {', '.join(known)}",
+                    file,
+                    1,
+                    column=1,
+                    help=_type_help(stem, known)
+                    or "name each CSV file after its record type, e.g. visit.csv",
+                )
+            )
+        else:
+            info = layout.info
+            seen: set[str] = set()
+            for name in header:
+                if name in seen:
+                    file_problems.append(
+                        Problem(
+                            "E0803",
+                            f"the column `{name}` appears twice in the header",
+                            file,
+                            1,
+                            field=name,
+                        )
+                    )
+                seen.add(name)
+                if name not in info.index:
+                    file_problems.append(self._unknown_field_column(info, name, file))
+            for i in layout.required:
+                if info.fields[i] not in seen:
+                    file_problems.append(
+                        Problem(
+                            "E0804",
+                            f"missing required column `{info.fields[i]}` in {os.path.basename(file)}; "
+                            f"expected the columns {layout.field_list}",
+                            file,
+                            1,
+                            column=1,
+                        )
+                    )
+        width = len(header)
+        line_no = rows.line_num
+        count = 0
+        for row in self._csv_rows(rows, file):
+            start_line = line_no + 1
+            line_no = rows.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            count += 1
+            if file_problems:
+                continue
+            if len(row) != width:
+                self.bad_records += 1
+                self.problem(
+                    Problem(
+                        "E0813",
+                        f"this row has {len(row)} cell{'s' if len(row) != 1 else ''} but the header "
+                        f"has {width}; expected {width} comma-separated cells ({', '.join(header)})",
+                        file,
+                        start_line,
+                        column=1,
+                        help="quote cells that contain commas; separate set members with `;`",
+                    )
+                )
+                continue
+            self.record(layout, dict(zip(header, row, strict=True)), file, start_line)
+        if file_problems:
+            self.bad_records += count
+            s = "" if count == 1 else "s"
+            for p in file_problems:
+                p.message += f" (the file's {count} row{s} are not read)" if count else ""
+                self.problem(p)
+
+    def _csv_rows(self, rows, file: str):
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                self.bad_records += 1
+                self.problem(
+                    Problem("E0813", f"malformed CSV: {err}", file, rows.line_num, column=1)
+                )
+                continue
+            yield row
+
+    def _unknown_field_column(self, info: TypeInfo, name: str, file: str) -> Problem:
+        return Problem(
+            "E0803",
+            f"unknown column `{name}` in {os.path.basename(file)}; {info.data_name} has the fields "
+            f"{', '.join(info.fields)}",
+            file,
+            1,
+            field=name,
+            help=did_you_mean(name, info.fields),
+        )
+
+
+def _type_help(type_name: Any, known: list[str]) -> str | None:
+    """Help for an unknown record type: did you mean, or why an attribute type is unknown."""
+    if type_name in ("patient_attribute", "provider_attribute"):
+        owner = type_name.split("_")[0].capitalize()
+        return (
+            f"the contract's {owner} has no time-varying fields; "
+            f"add them with `extend record {owner} {{ … }}`"
+        )
+    return did_you_mean(type_name, known) if isinstance(type_name, str) else None
+
+
+def read_data(
+    paths: Iterable[str | os.PathLike], contract: Any, skip_invalid: bool = False
+) -> Dataset:
+    """Read and validate event data for a checked contract (SPEC §5).
+
+    ``paths`` are JSON Lines files (one object per line with ``"type"``), CSV
+    files named ``<type>.csv`` or folders of them; their records are merged.
+    ``contract`` is a `CheckedContract` (or its `Symbols`): its schema decides the
+    record types and how each field is read. Raises `ErslError` listing every
+    problem (the first 50, then a count); with ``skip_invalid`` bad records are
+    left out and listed in ``Dataset.skipped`` instead (unreadable paths still raise).
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    # Reading creates millions of objects and no reference cycles; the cyclic
+    # garbage collector would rescan them over and over, so it pauses meanwhile.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        reader = _Reader(symbols_of(contract), skip_invalid)
+        for path in paths:
+            reader.read_path(path)
+        return reader.finish()
+    finally:
+        if was_enabled:
+            gc.enable()
