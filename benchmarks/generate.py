@@ -107,7 +107,7 @@ def generate(patients: int, visits: int, providers: int = 20, year: int = 2022, 
         if rng.random() < 0.1:
             row["diagnoses"] = [f"I{rng.randrange(10, 16)}.{rng.randrange(10)}"]
         yield row
-    for n in range(patients // 4):
+    for _ in range(patients // 4):
         pid = rng.choice(patient_ids)
         yield {
             "type": "observation",
