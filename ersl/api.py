@@ -42,10 +42,15 @@ class Contract:
         return contract.name if contract else self.checked.root.path
 
     def settle(
-        self, data: Dataset, period: str, params: dict[str, object] | None = None
+        self,
+        data: Dataset,
+        period: str,
+        params: dict[str, object] | None = None,
+        jobs: int | None = None,
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
-        as ERSL text (`"200 kr"`), a CSV path for tables, or AST values."""
+        as ERSL text (`"200 kr"`), a CSV path for tables, or AST values. `jobs=2` lets a
+        large run use a second process (its lines then cannot be explained unit by unit)."""
         from ersl.interpreter.run import Run
         from ersl.interpreter.settle import Settler
 
@@ -65,7 +70,9 @@ class Contract:
             ) from None
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
         run = Run(self.checked, data, overrides)
-        statement = Settler(run, run_period).statement()
+        settler = Settler(run, run_period)
+        settler.jobs = jobs or 1
+        statement = settler.statement()
         statement.run = run
         return statement
 
@@ -199,6 +206,14 @@ def _parse_cell(text: str, wanted: T.Type, where: str):
             "E0909", f"{where}: `{text}` is {unit_type.describe()}, expected {wanted.describe()}"
         )
     return value
+
+
+def default_jobs() -> int:
+    """Processes for a run: 2 where a worker can be forked and there are 2+ cores
+    (large runs only use it; see `ersl.interpreter.parallel`)."""
+    from ersl.interpreter.parallel import available
+
+    return 2 if available() else 1
 
 
 def load(path: str | os.PathLike) -> Contract:

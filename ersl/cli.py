@@ -17,8 +17,10 @@ from ersl.errors import ErslError
 # name -> (module, one-line help). Modules define add_arguments(parser) and run(args) -> int.
 COMMANDS = {
     "check": ("ersl.commands.check", "parse, resolve and type-check contracts"),
+    "lint": ("ersl.commands.lint", "find defects and risky incentives in contracts"),
     "run": ("ersl.commands.run", "settle a contract against event data into a statement"),
     "explain": ("ersl.commands.explain", "explain how a statement line was computed"),
+    "test": ("ersl.commands.test", "run the contract tests of *_test.ersl files"),
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
 }

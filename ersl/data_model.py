@@ -4,7 +4,7 @@ Built once per run by :func:`ersl.data.read_data` (the reader lives in
 :mod:`ersl.data_read`). Everything here is read-only after construction and
 fully deterministic: records are kept in a canonical order (by date, then id;
 entities by id), so the same records in any input order give the same
-`Dataset` — compare two with ``==`` or with :func:`dump_jsonl`.
+`Dataset` — compare two with ``==`` or with :func:`ersl.data.dump_jsonl`.
 
 Values are typed: numbers are exact :class:`fractions.Fraction` (never floats),
 dates :class:`datetime.date` (a ``month`` field is the first day of its month),
@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from ersl import types as T
+from ersl.checker.symbols import snake_case
 from ersl.diagnostics import Diagnostic
 from ersl.exact import format_decimal
 from ersl.span import Span
@@ -65,7 +66,7 @@ class MissingAttribute(LookupError):
         self.entity_id = entity_id
         self.field = field
         self.date = date
-        data_name = _snake(entity_kind)
+        data_name = snake_case(entity_kind)
         super().__init__(
             f"{data_name} {entity_id} has no `{field}` in force on {date.isoformat()}; "
             f"add a `{data_name}_attribute` record with `{field}` from a date on or before "
@@ -78,12 +79,6 @@ class AttributeVaries(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
-
-
-def _snake(name: str) -> str:
-    import re
-
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 class TypeInfo:
@@ -217,6 +212,7 @@ class Timeline:
         self.dates, self.values = zip(*entries, strict=True) if entries else ((), ())
 
     def at(self, on: date) -> Any:
+        """The value in force on ``on``, or the missing marker."""
         i = bisect_right(self.dates, on) - 1
         return self.values[i] if i >= 0 else _MISSING
 
@@ -289,6 +285,7 @@ class _DateIndex:
             self.ordinals = [r.date.toordinal() for r in self.records]
 
     def between(self, start: date | None, end: date | None) -> tuple[Record, ...]:
+        """The records dated within ``start .. end`` (inclusive; None is open)."""
         if start is None and end is None:
             return self.records
         if self.ordinals is None:

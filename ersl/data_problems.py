@@ -54,6 +54,7 @@ class DataSources(SourceCache):
         self._lines = lines
 
     def line(self, name: str, number: int) -> str | None:
+        """Line ``number`` of ``name`` if it was fetched."""
         return self._lines.get(name, {}).get(number)
 
 
@@ -128,6 +129,7 @@ class ProblemLog:
 
     # ------------------------------------------------------------------ diagnostics
     def sorted_problems(self) -> list[Problem]:
+        """The kept problems by input file order, line and code."""
         rank = self.files
 
         def key(p: Problem) -> tuple:
@@ -138,6 +140,7 @@ class ProblemLog:
     def diagnostics(
         self, problems: list[Problem], limit: int | None
     ) -> tuple[DataSources, list[Diagnostic]]:
+        """Located diagnostics of ``problems`` (the first ``limit``, then a count)."""
         shown = problems if limit is None else problems[:limit]
         if limit is not None and len(problems) > limit:
             nxt = problems[limit]
@@ -187,6 +190,7 @@ class ProblemLog:
         column: int | None,
         lines: dict[str, dict[int, str]],
     ) -> Span:
+        """The span of a field (JSON key and value, or CSV cell), else the whole line."""
         text = lines.get(file, {}).get(line, "")
         whole = Span(file, line, 1, line, max(len(text), 1) + 1)
         if column is not None:
@@ -209,6 +213,7 @@ class ProblemLog:
         return Span(file, line, found[0], line, found[1])
 
     def error(self) -> ErslError:
+        """The `ErslError` listing the problems (the first `MAX_ERRORS`)."""
         problems = self.sorted_problems()
         sources, diagnostics = self.diagnostics(problems, MAX_ERRORS)
         return ErslError(diagnostics, sources)

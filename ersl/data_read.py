@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import json
 import os
 from collections.abc import Iterable
@@ -59,6 +58,7 @@ class _Reader(Checks):
 
     # ------------------------------------------------------------------ paths
     def read_path(self, path: str | os.PathLike) -> None:
+        """Read a JSON Lines file, a CSV file or a folder of CSV files."""
         shown = os.fspath(path)
         p = Path(path)
         if p.is_dir():
@@ -85,39 +85,54 @@ class _Reader(Checks):
                 "give a JSON Lines file or a folder of CSV files",
             )
 
-    def _text(self, file: str) -> str | None:
+    def _open(self, file: str, newline: str | None = None) -> Any:
+        """The file opened for reading UTF-8 text, or None (reported) if it cannot be."""
         self.files.setdefault(file, len(self.files))
         try:
-            data = Path(file).read_bytes()
+            return open(file, encoding="utf-8-sig", newline=newline)
         except OSError as err:
             self.fatal("E0800", f"cannot read {file}: {err.strerror or err}", file)
             return None
+
+    def _not_utf8(self, file: str) -> None:
+        """Report where a file stops being UTF-8 (found again from its bytes: rare)."""
+        data = Path(file).read_bytes()
         try:
-            return data.decode("utf-8-sig")
+            data.decode("utf-8-sig")
+            start = len(data)
         except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            self.fatal_count += 1
-            self.problem(
-                Problem(
-                    "E0800",
-                    f"{file} is not UTF-8 text (byte {err.start + 1} on line {line})",
-                    file,
-                    line,
-                    column=1,
-                    help="save the file as UTF-8",
-                )
+            start = err.start
+        line = data[:start].count(b"\n") + 1
+        self.fatal_count += 1
+        self.problem(
+            Problem(
+                "E0800",
+                f"{file} is not UTF-8 text (byte {start + 1} on line {line})",
+                file,
+                line,
+                column=1,
+                help="save the file as UTF-8",
             )
-            return None
+        )
 
     # ------------------------------------------------------------------ JSON Lines
     def read_jsonl(self, file: str) -> None:
-        text = self._text(file)
-        if text is None:
+        """Read one JSON Lines file (phase 1)."""
+        fh = self._open(file)
+        if fh is None:
             return
+        try:
+            with fh:
+                self._jsonl_lines(file, fh)
+        except UnicodeDecodeError:
+            self._not_utf8(file)
+
+    def _jsonl_lines(self, file: str, lines: Iterable[str]) -> None:
         decode = self.decoder.decode
         scan = self.decoder.scan_once
         layouts = self.layouts
-        for number, line in enumerate(text.split("\n"), 1):
+        for number, line in enumerate(lines, 1):
+            line = line.rstrip("\n")
             if not line or line.isspace():
                 continue
             try:
@@ -309,10 +324,18 @@ class _Reader(Checks):
 
     # ------------------------------------------------------------------ CSV
     def read_csv(self, file: str, stem: str) -> None:
-        text = self._text(file)
-        if text is None:
+        """Read one CSV file of records of type ``stem`` (phase 1)."""
+        fh = self._open(file, newline="")
+        if fh is None:
             return
-        rows = csv.reader(io.StringIO(text, newline=""))
+        try:
+            with fh:
+                self._csv(file, stem, fh)
+        except UnicodeDecodeError:
+            self._not_utf8(file)
+
+    def _csv(self, file: str, stem: str, fh: Iterable[str]) -> None:
+        rows = csv.reader(fh)
         try:
             header = next(rows, None)
         except csv.Error as err:

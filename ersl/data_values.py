@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from ersl import types as T
+from ersl.checker.symbols import snake_case as snake
 from ersl.data_model import (
     PATIENT_FIXED_FIELDS,
     PROVIDER_FIXED_FIELDS,
@@ -54,6 +55,7 @@ def show(value: Any) -> str:
 
 
 def expected_text(t: T.Type, symbols_enums: dict[str, tuple[str, ...]]) -> str:
+    """What a value of type ``t`` should look like, for messages."""
     t = T.strip_optional(t)
     if isinstance(t, T.SetT):
         return f"a list of {expected_text(t.element, symbols_enums)} (CSV: separated by `;`)"
@@ -78,10 +80,6 @@ def expected_text(t: T.Type, symbols_enums: dict[str, tuple[str, ...]]) -> str:
     }.get(getattr(t, "name", ""), t.describe())
 
 
-def snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-
-
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -100,6 +98,7 @@ def exact(text_or_int: str | int) -> Fraction:
 
 
 def no_constant(name: str) -> Any:
+    """Reject JSON's NaN and Infinity, which are no numbers."""
     raise ValueError(f"{name} is not a number")
 
 
@@ -289,6 +288,7 @@ def converter(t: T.Type, enums: dict[str, tuple[str, ...]]) -> Callable[[Any], A
 
 
 def symbols_of(contract: Any):
+    """The symbols of a `CheckedContract` (or the symbols themselves)."""
     return getattr(contract, "symbols", contract)
 
 

@@ -71,7 +71,10 @@ class _Loader:
                     )
                 )
                 span = origin or Span(shown, 0, 0, 0, 0)
-                code = "E0200" if origin else "E0001"
+                if origin:
+                    code = "E0200"
+                else:
+                    code = "E0002" if isinstance(error, UnicodeDecodeError) else "E0001"
                 raise ErslError(
                     Diagnostic(code, f"{shown} {reason}", span, help=_import_help(origin, shown)),
                     self.sources,

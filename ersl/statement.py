@@ -68,6 +68,12 @@ class Statement:
     def __attrs_post_init__(self) -> None:
         self.lines = sorted(self.lines, key=Line.sort_key)
 
+    def explain(self, payee: str, name: str, period: str | None = None) -> dict:
+        """How a line was computed (SPEC §6.4): the `ersl.explanation/1` tree."""
+        from ersl.interpreter.explain import explain
+
+        return explain(self, payee, name, period)
+
     def totals(self) -> dict[str, dict[str, Fraction]]:
         """Per payee: the sum of each kind's lines and the total."""
         result: dict[str, dict[str, Fraction]] = {}

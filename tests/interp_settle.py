@@ -11,9 +11,15 @@ import json
 from pathlib import Path
 
 import attrs
+import interp_helpers as _records
 
 import ersl.api
 from ersl.exact import format_amount
+
+# Record builders shared with interp_helpers (same shapes).
+provider = _records.provider
+listing = _records.listing
+visit = _records.visit
 
 HEADER = """contract "Test" {
   valid 2022-01-01 .. 2022-12-31
@@ -79,37 +85,8 @@ def settle(
 # ------------------------------------------------------------ record builders
 
 
-def provider(id: str, **fields) -> dict:
-    return {"type": "provider", "id": id, **fields}
-
-
 def patient(id: str, birth_date: str = "1960-01-01", **fields) -> dict:
     return {"type": "patient", "id": id, "birth_date": birth_date, **fields}
-
-
-def listing(patient: str, provider: str, start: str, end: str | None = None) -> dict:
-    return {"type": "listing", "patient": patient, "provider": provider, "start": start, "end": end}
-
-
-def visit(
-    id: str,
-    patient: str,
-    provider: str,
-    date: str,
-    profession: str = "doctor",
-    mode: str = "physical",
-    **fields,
-) -> dict:
-    return {
-        "type": "visit",
-        "id": id,
-        "patient": patient,
-        "provider": provider,
-        "date": date,
-        "profession": profession,
-        "mode": mode,
-        **fields,
-    }
 
 
 def procedure(id: str, patient: str, provider: str, date: str, code: str, **fields) -> dict:

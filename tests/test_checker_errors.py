@@ -3213,11 +3213,6 @@ def test_cli_check_missing_file_by_bare_name_exit_2(tmp_path: Path, monkeypatch,
     assert main(["check", "missing.ersl"]) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="commands/check.py compares the diagnostic's display path with the argument as "
-    "given, so `./missing.ersl` (or an absolute path under the working directory) exits 1",
-)
 def test_cli_check_missing_file_given_as_dot_path_exit_2(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["check", "./missing.ersl"]) == 2

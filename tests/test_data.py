@@ -586,6 +586,18 @@ def test_csv_missing_required_column(tmp_path: Path) -> None:
     )
 
 
+def test_skip_invalid_skips_the_rows_of_a_bad_csv_file(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "provider.csv").write_text("id,colour\nVC1,red\nVC2,blue\n")
+    (folder / "patient.csv").write_text("id,birth_date\nP1,1950-01-01\n")
+    data = read_data([folder], STD, skip_invalid=True)
+    assert data.skipped_records == 2 and data.providers() == ()
+    assert [p.id for p in data.patients()] == ["P1"]
+    assert "unknown column `colour` in provider.csv" in data.skipped[0].message
+    assert "(the file's 2 rows are not read)" in data.skipped[0].message
+
+
 def test_conflicting_attribute_values(tmp_path: Path) -> None:
     path, text, _ = fails(
         tmp_path,

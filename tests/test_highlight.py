@@ -374,3 +374,23 @@ def test_module_imports_only_pygments_and_stdlib() -> None:
             modules.add((node.module or "").split(".")[0])
     allowed = set(sys.stdlib_module_names) | {"pygments", "__future__"}
     assert modules <= allowed, modules - allowed
+
+
+def test_highlight_command_terminal_and_html(tmp_path, capsys):
+    from ersl.cli import main
+
+    path = tmp_path / "k.ersl"
+    path.write_text('payment "P" { kind fixed per Visit v amount 390 kr }\n', encoding="utf-8")
+    assert main(["highlight", str(path)]) == 0
+    assert "\x1b[" in capsys.readouterr().out
+    out_file = tmp_path / "k.html"
+    assert main(["highlight", str(path), "--format", "html", "-o", str(out_file)]) == 0
+    html = out_file.read_text(encoding="utf-8")
+    assert "<html" in html and "390 kr" in html
+
+
+def test_highlight_command_unreadable_file(tmp_path, capsys):
+    from ersl.cli import main
+
+    assert main(["highlight", str(tmp_path / "missing.ersl")]) == 2
+    assert "cannot read" in capsys.readouterr().err

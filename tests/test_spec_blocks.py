@@ -105,3 +105,12 @@ def test_every_spec_block_is_covered():
     assert used == set(range(len(blocks))), (
         f"SPEC has {len(blocks)} blocks; cases use {sorted(used)}"
     )
+
+
+def test_every_library_and_example_file_checks(capsys):
+    from conftest import repo_ersl_files
+
+    files = [str(p) for p in repo_ersl_files()]
+    assert files, "no .ersl files found"
+    code = main(["check", *files])
+    assert code == 0, capsys.readouterr().out

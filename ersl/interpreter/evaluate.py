@@ -23,7 +23,7 @@ from ersl.dates import Period
 from ersl.exact import format_decimal
 from ersl.interpreter.arithmetic import BINARY, EvalError, compare, negate, shift
 from ersl.interpreter.codes import CodeMatcher
-from ersl.interpreter.values import DurationValue, number_value, quantity_value
+from ersl.interpreter.values import DurationValue, RateValue, number_value, quantity_value
 
 
 class Env:
@@ -158,6 +158,10 @@ class Evaluator:
 
         return operand
 
+    def _is_rate(self, node: ast.Expr) -> bool:
+        t = self.types.get(id(node))
+        return t is not None and isinstance(T.strip_optional(t), T.Rate)
+
     def _is_number(self, node: ast.Expr) -> bool:
         t = self.types.get(id(node))
         return t is not None and T.strip_optional(t) in _PLAIN_NUMBERS
@@ -219,13 +223,16 @@ class Evaluator:
                     help="compare with `!= none` first, or supply a value with `otherwise`",
                     code="E0903",
                 )
-            if isinstance(obj, Entity) and name in obj.info.attribute_fields:
+            info = getattr(obj, "info", None)
+            if info is None:  # an episode
+                return obj[name]
+            if name in info.attribute_fields:
                 try:
                     return obj.attribute(name, env.date)
                 except MissingAttribute:
                     run.missing_attribute(obj, name, env.date)
                     return None
-            return obj[name]
+            return obj.values[info.index[name]]
 
         return field
 
@@ -269,6 +276,10 @@ class Evaluator:
             return lambda env: compare(op, left(env), right(env))
         if self._is_number(node.left) and self._is_number(node.right) and op != "/":
             return _FAST_ARITHMETIC[op](left, right)
+        if op == "*" and self._is_rate(node.left) and self._is_number(node.right):
+            return lambda env: _scale(left(env), right(env))
+        if op == "*" and self._is_number(node.left) and self._is_rate(node.right):
+            return lambda env: _scale(right(env), left(env))
         function = BINARY[op]
         if op == "/":  # name the divisor when it is zero
             run, divisor = self.run, node.right
@@ -376,6 +387,10 @@ class Evaluator:
 
 
 _PLAIN_NUMBERS = (T.INT, T.DECIMAL, T.PERCENT, T.PP, T.MONEY)
+
+
+def _scale(rate: RateValue, factor) -> RateValue:
+    return RateValue(rate.amount * factor, rate.per)
 
 
 def _fast(op):

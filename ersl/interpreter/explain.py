@@ -91,7 +91,7 @@ def _explain_line(statement, line) -> dict:
     tree: dict = {
         "line": line.to_dict(),
         "source": {"at": run.source(decl.span), "text": _source_text(run, decl)},
-        "units": len(draft.units),
+        "units": draft.count,
         "exact_total": _money(draft.exact),
         "rounding": {
             "increment": format_amount(run.increment) + " kr",

@@ -46,20 +46,36 @@ class LineDraft:
     detail: dict = attrs.field(factory=dict)
     sources: list = attrs.field(factory=list)
     _exact: tuple | None = attrs.field(default=None, repr=False)
+    summary: tuple | None = attrs.field(default=None, repr=False)
+    """(count, exact total, sum of rounded units) when the line was computed in a
+    worker process and its units are not kept (see `parallel`)."""
     """The payment units behind the line (for explanations)."""
 
     @property
     def exact(self) -> Fraction:
         """The exact total of the line (computed once the line is complete)."""
+        if self.summary is not None:
+            return self.summary[1]
         if self._exact is None or self._exact[0] != len(self.units):
             self._exact = (len(self.units), exact_sum(self.units))
         return self._exact[1]
+
+    @property
+    def count(self) -> int:
+        """The number of units."""
+        return self.summary[0] if self.summary is not None else len(self.units)
+
+    def rounded_units(self, increment: Fraction, mode: str) -> Fraction:
+        """The sum of the units each rounded (for `rounding … per unit`)."""
+        if self.summary is not None:
+            return self.summary[2]
+        return exact_sum(round_to(u, increment, mode) for u in self.units)
 
 
 class Settler:
     """Computes every line of a run period."""
 
-    def __init__(self, run, period: Period) -> None:
+    def __init__(self, run, period: Period, attach: bool = True) -> None:
         self.run = run
         self.period = period
         self.symbols = run.symbols
@@ -76,8 +92,11 @@ class Settler:
         self._episodes = None
         self._charges: dict[str, list[LineDraft]] = {}
         self._indicators: dict[tuple[str, Period], dict[str, Fraction]] = {}
-        run.settler = self
-        run.episodes_of = self.episodes_of
+        if attach:  # the settler `paid`, indicators and episodes are read from
+            run.settler = self
+            run.episodes_of = self.episodes_of
+        self.jobs = 1
+        """Processes to use; `parallel.compute_in_parallel` splits independent lines."""
 
     # ------------------------------------------------------------ errors
     def fail(
@@ -513,6 +532,10 @@ class Settler:
     def statement(self) -> Statement:
         """Every line of the run, rounded, as a statement."""
         run = self.run
+        if self.jobs > 1:
+            from ersl.interpreter.parallel import compute_in_parallel
+
+            compute_in_parallel(self)
         lines: list[Line] = []
         for name in self.symbols.line_names():
             drafts = self.lines(name)
@@ -529,7 +552,7 @@ class Settler:
                         period=draft.period.label,
                         name=draft.name,
                         kind=draft.kind,
-                        units=len(draft.units),
+                        units=draft.count,
                         amount=amount,
                         source=run.source(draft.decl.span),
                         exact=draft.exact,
@@ -566,7 +589,7 @@ class Settler:
             return result
         for draft in drafts:
             if run.rounding_scope == "unit":
-                result[id(draft)] = sum((round_to(u, inc, mode) for u in draft.units), Fraction(0))
+                result[id(draft)] = draft.rounded_units(inc, mode)
             else:
                 result[id(draft)] = round_to(draft.exact, inc, mode)
         return result

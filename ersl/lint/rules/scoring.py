@@ -1,0 +1,77 @@
+"""L110: a `linear MIN to TARGET` scoring whose minimum is not below its target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ersl import ast
+from ersl.lint.framework import Finding, LintContext, rule
+from ersl.lint.values import constants
+from ersl.lint.wording import percent
+
+
+def _linear_levels(ctx: LintContext):
+    """(performance, ref, minimum values, target values, lower is better) of each `linear`."""
+    for performance in ctx.decls(ast.Performance):
+        for ref in performance.indicators:
+            scoring = ref.scoring
+            if scoring.kind != "linear":
+                continue
+            lows = constants(scoring.low, ctx.symbols)
+            highs = constants(scoring.high, ctx.symbols)
+            if not lows or not highs:
+                continue
+            indicator = ctx.symbols.indicators.get(ref.name)
+            lower_is_better = indicator is not None and indicator.lower_is_better
+            yield ref, lows, highs, lower_is_better
+
+
+@rule(
+    "L110",
+    "linear-min-beyond-target",
+    "error",
+    "correctness",
+    "a `linear MIN to TARGET` scoring has its minimum above its target "
+    "(below it for `lower is better`)",
+)
+def linear_min_beyond_target(ctx: LintContext) -> Iterator[Finding]:
+    """Compare the written levels; a dated level must be wrong for every value it has."""
+    for ref, lows, highs, lower_is_better in _linear_levels(ctx):
+        span = ref.scoring.span
+        if lower_is_better:
+            if max(lows) < min(highs):
+                yield Finding(
+                    span,
+                    f'"{ref.name}" is `lower is better`, so its minimum ({percent(max(lows))}) '
+                    f"must be above its target ({percent(min(highs))})",
+                    help="for a lower-is-better indicator write the worse (higher) level first, "
+                    "e.g. `linear 20 % to 10 %`",
+                )
+        elif min(lows) > max(highs):
+            yield Finding(
+                span,
+                f'the minimum of "{ref.name}" ({percent(min(lows))}) is above its target '
+                f"({percent(max(highs))}): no result earns a partial score, and the order "
+                "suggests the levels were swapped",
+                help="write the minimum first and the target second, e.g. `linear 70 % to 90 %`",
+            )
+
+
+@rule(
+    "L112",
+    "linear-step",
+    "info",
+    "correctness",
+    "a `linear MIN to TARGET` scoring has equal levels: a step, not a linear scale",
+)
+def linear_step(ctx: LintContext) -> Iterator[Finding]:
+    """`linear X to X`: full score at X or more, none below — say so if that is meant."""
+    for ref, lows, highs, _ in _linear_levels(ctx):
+        if len(lows) == len(highs) == 1 and lows == highs:
+            yield Finding(
+                ref.scoring.span,
+                f'"{ref.name}" scores `linear {percent(lows[0])} to {percent(highs[0])}`: '
+                f"the full score at {percent(lows[0])} or more, nothing below — no partial score",
+                help="if a threshold is meant this is the way to write it (`above` is strict); "
+                "otherwise give a minimum below the target",
+            )
