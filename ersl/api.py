@@ -47,10 +47,13 @@ class Contract:
         period: str,
         params: dict[str, object] | None = None,
         jobs: int | None = None,
+        keep_units: bool = True,
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
         as ERSL text (`"200 kr"`), a CSV path for tables, or AST values. `jobs=2` lets a
-        large run use a second process (its lines then cannot be explained unit by unit)."""
+        large run use a second process (its lines then cannot be explained unit by unit);
+        `keep_units=False` drops units once their lines are made (less memory, no unit-level
+        explanations)."""
         from ersl.interpreter.run import Run
         from ersl.interpreter.settle import Settler
 
@@ -72,6 +75,7 @@ class Contract:
         run = Run(self.checked, data, overrides)
         settler = Settler(run, run_period)
         settler.jobs = jobs or 1
+        settler.keep_units = keep_units
         statement = settler.statement()
         statement.run = run
         return statement

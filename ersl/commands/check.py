@@ -32,9 +32,7 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             found.append(error)
             # the file itself could not be read (its diagnostics have no line)
-            unreadable |= any(
-                d.code in UNREADABLE and d.span.line == 0 for d in error.diagnostics
-            )
+            unreadable |= any(d.code in UNREADABLE and d.span.line == 0 for d in error.diagnostics)
             if args.format == "text":
                 print(error.render(colour=use_colour(sys.stdout)), file=sys.stdout)
                 print(file=sys.stdout)

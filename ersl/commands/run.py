@@ -96,7 +96,8 @@ def settle(args: argparse.Namespace):
         from ersl.api import default_jobs
 
         jobs = args.jobs if args.jobs is not None else default_jobs()
-    return contract.settle(data, period, parse_params(args.param), jobs=jobs)
+    keep = bool(getattr(args, "explain", False))
+    return contract.settle(data, period, parse_params(args.param), jobs=jobs, keep_units=keep)
 
 
 def run(args: argparse.Namespace) -> int:

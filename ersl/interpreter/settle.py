@@ -11,65 +11,25 @@ import hashlib
 from collections import defaultdict
 from fractions import Fraction
 
-import attrs
-
 from ersl import ast
 from ersl.dates import Period, period_containing
 from ersl.diagnostics import Diagnostic
 from ersl.errors import ErslError
-from ersl.exact import exact_sum, largest_remainder, round_to
+from ersl.exact import largest_remainder, round_to
+from ersl.interpreter import caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes
+from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env, describe
 from ersl.interpreter.units import (
     SETTLE_UNITS,
     Unit,
     covers,
     iterate_units,
-    line_periods,
     valid_range,
 )
-from ersl.interpreter.values import DurationValue, RateValue
+from ersl.interpreter.values import RateValue
 from ersl.statement import Line, Statement
-
-
-@attrs.define
-class LineDraft:
-    """A line before rounding: exact total, unit amounts, where it came from."""
-
-    payee: object
-    period: Period
-    name: str
-    kind: str
-    decl: ast.Node
-    units: list[Fraction] = attrs.field(factory=list)
-    detail: dict = attrs.field(factory=dict)
-    sources: list = attrs.field(factory=list)
-    _exact: tuple | None = attrs.field(default=None, repr=False)
-    summary: tuple | None = attrs.field(default=None, repr=False)
-    """(count, exact total, sum of rounded units) when the line was computed in a
-    worker process and its units are not kept (see `parallel`)."""
-    """The payment units behind the line (for explanations)."""
-
-    @property
-    def exact(self) -> Fraction:
-        """The exact total of the line (computed once the line is complete)."""
-        if self.summary is not None:
-            return self.summary[1]
-        if self._exact is None or self._exact[0] != len(self.units):
-            self._exact = (len(self.units), exact_sum(self.units))
-        return self._exact[1]
-
-    @property
-    def count(self) -> int:
-        """The number of units."""
-        return self.summary[0] if self.summary is not None else len(self.units)
-
-    def rounded_units(self, increment: Fraction, mode: str) -> Fraction:
-        """The sum of the units each rounded (for `rounding … per unit`)."""
-        if self.summary is not None:
-            return self.summary[2]
-        return exact_sum(round_to(u, increment, mode) for u in self.units)
 
 
 class Settler:
@@ -96,6 +56,8 @@ class Settler:
             run.settler = self
             run.episodes_of = self.episodes_of
         self.jobs = 1
+        self.keep_units = True
+        """Keep every unit for explanations; `ersl run` turns it off to save memory and time."""
         """Processes to use; `parallel.compute_in_parallel` splits independent lines."""
 
     # ------------------------------------------------------------ errors
@@ -142,6 +104,14 @@ class Settler:
         return self.episodes()[1].get(id(record))
 
     # ------------------------------------------------------------ payments
+    def _capped(self) -> set[str]:
+        """Names of payments some cap applies to (their units are kept for the cap)."""
+        names = set()
+        for cap in self.symbols.caps.values():
+            if cap.applies is not None:
+                names.update(cap.applies.names)
+        return names
+
     def units_of(self, payment: ast.Payment) -> list[Unit]:
         """The paid units of a payment in the run (after `where`, bundle coverage, weights)."""
         if payment.name in self._units:
@@ -166,7 +136,8 @@ class Settler:
             except EvalError as error:
                 about = unit.about if unit is not None else None
                 raise self.fail(error, what, node, about, unit.date if unit else None) from None
-        self._units[payment.name] = units
+        if self.keep_units or payment.name in self._capped():
+            self._units[payment.name] = units
         return units
 
     def _pricer(self, payment: ast.Payment):
@@ -178,10 +149,11 @@ class Settler:
             for index, w in enumerate(payment.weights)
         ]
         payee_fn = None if payment.payee is None else ev.compile(payment.payee)
+        keep = self.keep_units
 
         def price(unit: Unit, split) -> None:
             env = Env(unit.bindings, unit.date, unit.period, split)
-            sink = run.trace_sink = []
+            sink = run.trace_sink = [] if keep else None
             value = amount(env)
             if value is None:
                 raise EvalError(f"the amount `{run.text(payment.amount)}` is none", code="E0903")
@@ -192,9 +164,11 @@ class Settler:
             for index, when, factor in weights:
                 if when(env):
                     value = value * _fraction(factor(env))
-                    sink.append(("weight", index))
+                    if keep:
+                        sink.append(("weight", index))
             unit.amount = value
-            unit.trace = tuple(sink) if sink else ()
+            if sink:
+                unit.trace = tuple(sink)
             run.trace_sink = None
             if payee_fn is not None:
                 payee = payee_fn(env)
@@ -251,7 +225,8 @@ class Settler:
             if key not in groups:
                 groups[key] = LineDraft(unit.payee, unit.period, payment.name, kind, payment)
             groups[key].units.append(unit.amount)
-            groups[key].sources.append(unit)
+            if self.keep_units:
+                groups[key].sources.append(unit)
         return list(groups.values())
 
     def _charge(self, episode, unit: Unit) -> None:
@@ -311,191 +286,26 @@ class Settler:
                 self.lines(payment.name)
         return self._charges.get(bundle.name, [])
 
-    # ------------------------------------------------------------ caps
+    # ------------------------------------------------------------ caps and performance
     def cap_lines(self, cap: ast.Cap) -> list[LineDraft]:
         """One deduction per provider and cap period where the measure exceeds the limit."""
-        if cap.applies is None or self.valid is None:
-            return []
-        ev = self.run.evaluator
-        unit_name = (cap.each.name if cap.each else None) or self.reconcile_unit
-        valid = valid_range(self.run.contract.valid if self.run.contract else None, cap.valid)
-        if valid is None:
-            return []
-        payments = [self.symbols.payments[n] for n in cap.applies.names]
-        kind = payments[0].kind.name if payments and payments[0].kind else "variable"
-        drafts = []
-        q = cap.provider_var.name
-        for period in line_periods(unit_name, valid, self.period):
-            for provider in self.run.data.providers():
-                env = Env({q: provider}, period.end, period)
-                try:
-                    a_total = self._capped_total(cap, payments, provider, period)
-                    try:
-                        measure = Fraction(ev._operand(cap.measure, env))
-                    except EvalError as error:
-                        if error.code == "E0905":  # the measure divides by zero: no line
-                            continue
-                        raise
-                    limit = Fraction(ev._operand(cap.limit, env))
-                    rate = Fraction(ev._operand(cap.action.rate, env))
-                except EvalError as error:
-                    raise self.fail(
-                        error, f'cap "{cap.name}"', cap, f"provider {provider.id}", period.end
-                    ) from None
-                if measure <= limit:
-                    continue
-                if cap.action.kind == "reduce_excess":
-                    deduction = rate * a_total * (measure - limit) / measure
-                elif cap.action.kind == "reduce_all":
-                    deduction = rate * a_total
-                else:
-                    deduction = (1 - rate) * a_total * (measure - limit) / measure
-                draft = LineDraft(provider, period, cap.name, kind, cap, [-deduction])
-                draft.detail = {"A": a_total, "Q": measure, "L": limit, "R": rate}
-                drafts.append(draft)
-        return drafts
+        return caps.cap_lines(self, cap)
 
-    def _capped_total(self, cap: ast.Cap, payments, provider, period: Period) -> Fraction:
-        ev = self.run.evaluator
-        total = Fraction(0)
-        for payment in payments:
-            var = _unit_var(payment.basis)
-            for unit in self.units_of(payment):
-                if unit.payee is not provider or not (period.start <= unit.date <= period.end):
-                    continue
-                if self.covering(unit.record) is not None:
-                    continue
-                if cap.applies.var is not None:
-                    env = Env(
-                        {
-                            **unit.bindings,
-                            cap.applies.var.name: unit.bindings.get(var),
-                            cap.provider_var.name: provider,
-                        },
-                        unit.date,
-                        unit.period,
-                    )
-                    if not ev.truth(cap.applies.where, env):
-                        continue
-                total += unit.amount
-        return total
-
-    # ------------------------------------------------------------ performance
     def indicator_results(self, name: str, period: Period) -> dict[str, Fraction]:
         """Result per provider id for an indicator in a period (applicable providers only)."""
-        key = (name, period)
-        if key not in self._indicators:
-            results = {}
-            for provider in self.run.data.providers():
-                result = self.indicator_result(self.symbols.indicators[name], provider, period)
-                if result is not None:
-                    results[provider.id] = result
-            self._indicators[key] = results
-        return self._indicators[key]
+        return performance.indicator_results(self, name, period)
 
-    def indicator_result(
-        self, indicator: ast.Indicator, provider, period: Period
-    ) -> Fraction | None:
-        """|numerator ∩ population| / |population|, or the reported value; None if not applicable."""
-        return self.indicator_counts(indicator, provider, period)[0]
+    def indicator_result(self, indicator: ast.Indicator, provider, period: Period):
+        """An indicator's result for one provider, or None when it does not apply."""
+        return performance.indicator_result(self, indicator, provider, period)
 
     def indicator_counts(self, indicator: ast.Indicator, provider, period: Period):
-        """(result or None, population size, numerator size); sizes are None when reported."""
-        if indicator.reported:
-            value = self.run.data.indicator_value(provider, indicator.name, period.label)
-            return (None if value is None else Fraction(value)), None, None
-        ev = self.run.evaluator
-        env = Env({indicator.provider_var.name: provider}, period.end, period)
-        population = numerator = 0
-        try:
-            for _, inner in ev.members(indicator.population, env):
-                if indicator.exclude is not None and ev.truth(indicator.exclude, inner):
-                    continue
-                population += 1
-                if ev.truth(indicator.numerator, inner):
-                    numerator += 1
-        except EvalError as error:
-            raise self.fail(
-                error,
-                f'indicator "{indicator.name}"',
-                indicator,
-                f"provider {provider.id}",
-                period.end,
-            ) from None
-        result = None if population == 0 else Fraction(numerator, population)
-        return result, population, numerator
-
-    def score(self, ref: ast.IndicatorRef, provider, period: Period) -> Fraction | None:
-        """The attainment of one indicator line (0..1), or None when it does not apply."""
-        indicator = self.symbols.indicators[ref.name]
-        result = self.indicator_result(indicator, provider, period)
-        scoring = ref.scoring
-        if scoring.kind == "reported":
-            return Fraction(1 if result is not None else 0)
-        if result is None:
-            return None
-        ev = self.run.evaluator
-        env = Env({}, period.end, period)
-        low = Fraction(ev._operand(scoring.low, env))
-        if scoring.kind == "above":
-            holds = result < low if indicator.lower_is_better else result > low
-            return Fraction(1 if holds else 0)
-        high = Fraction(ev._operand(scoring.high, env))
-        sign = -1 if indicator.lower_is_better else 1
-        return Fraction(self.run.attainment(sign * result, sign * low, sign * high, env))
+        """(result or None, population size, numerator size)."""
+        return performance.indicator_counts(self, indicator, provider, period)
 
     def performance_lines(self, perf: ast.Performance) -> list[LineDraft]:
-        """Bonus `pot × Σwa/Σw` or penalty `−pot × (1 − Σwa/Σw)` per provider and period."""
-        ev = self.run.evaluator
-        valid = valid_range(self.run.contract.valid if self.run.contract else None, perf.valid)
-        if valid is None:
-            return []
-        unit_name = (perf.each.name if perf.each else None) or self.reconcile_unit
-        drafts = []
-        for period in line_periods(unit_name, valid, self.period):
-            for provider in self.run.data.providers():
-                weights = Fraction(0)
-                weighted = Fraction(0)
-                scores = []
-                env = Env({perf.provider_var.name: provider}, period.end, period)
-                try:
-                    for ref in perf.indicators:
-                        attainment = self.score(ref, provider, period)
-                        weight = (
-                            Fraction(1)
-                            if ref.weight is None
-                            else Fraction(ev._operand(ref.weight, env))
-                        )
-                        scores.append((ref.name, attainment, weight))
-                        if attainment is None:
-                            continue
-                        weights += weight
-                        weighted += weight * attainment
-                    if weights == 0:
-                        continue
-                    pot_node = perf.bonus if perf.bonus is not None else perf.penalty
-                    pot = ev._operand(pot_node, env)
-                    if isinstance(pot, RateValue):
-                        from ersl.dates import days_in, months_in
-
-                        length = DurationValue(months_in(period), "months", days_in(period))
-                        pot = rate_times_duration(pot, length)
-                except EvalError as error:
-                    raise self.fail(
-                        error,
-                        f'performance "{perf.name}"',
-                        perf,
-                        f"provider {provider.id}",
-                        period.end,
-                    ) from None
-                share = weighted / weights
-                amount = pot * share if perf.bonus is not None else -pot * (1 - share)
-                draft = LineDraft(
-                    provider, period, perf.name, "performance", perf, [Fraction(amount)]
-                )
-                draft.detail = {"pot": Fraction(pot), "share": share, "scores": scores}
-                drafts.append(draft)
-        return drafts
+        """Bonus or penalty lines per provider and period."""
+        return performance.performance_lines(self, perf)
 
     # ------------------------------------------------------------ all lines
     def lines(self, name: str) -> list[LineDraft]:
@@ -606,12 +416,6 @@ def _performer(record):
 def _fraction(value) -> Fraction:
     """`value` as a Fraction, without copying one that already is."""
     return value if type(value) is Fraction else Fraction(value)
-
-
-def _unit_var(basis: ast.Basis | None) -> str | None:
-    if basis is None:
-        return None
-    return basis.var.name
 
 
 def _walk(node):

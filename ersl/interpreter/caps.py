@@ -1,0 +1,83 @@
+"""Caps (SPEC §3.6, normative): per provider and cap period, deduct from the capped
+payments' total A when the measure Q exceeds the limit L."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ersl import ast
+from ersl.dates import Period
+from ersl.interpreter.arithmetic import EvalError
+from ersl.interpreter.drafts import LineDraft
+from ersl.interpreter.evaluate import Env
+from ersl.interpreter.units import line_periods, valid_range
+
+
+def cap_lines(settler, cap: ast.Cap) -> list[LineDraft]:
+    """One deduction per provider and cap period where the measure exceeds the limit."""
+    if cap.applies is None or settler.valid is None:
+        return []
+    ev = settler.run.evaluator
+    unit_name = (cap.each.name if cap.each else None) or settler.reconcile_unit
+    valid = valid_range(settler.run.contract.valid if settler.run.contract else None, cap.valid)
+    if valid is None:
+        return []
+    payments = [settler.symbols.payments[n] for n in cap.applies.names]
+    kind = payments[0].kind.name if payments and payments[0].kind else "variable"
+    drafts = []
+    q = cap.provider_var.name
+    for period in line_periods(unit_name, valid, settler.period):
+        for provider in settler.run.data.providers():
+            env = Env({q: provider}, period.end, period)
+            try:
+                a_total = capped_total(settler, cap, payments, provider, period)
+                try:
+                    measure = Fraction(ev._operand(cap.measure, env))
+                except EvalError as error:
+                    if error.code == "E0905":  # the measure divides by zero: no line
+                        continue
+                    raise
+                limit = Fraction(ev._operand(cap.limit, env))
+                rate = Fraction(ev._operand(cap.action.rate, env))
+            except EvalError as error:
+                raise settler.fail(
+                    error, f'cap "{cap.name}"', cap, f"provider {provider.id}", period.end
+                ) from None
+            if measure <= limit:
+                continue
+            if cap.action.kind == "reduce_excess":
+                deduction = rate * a_total * (measure - limit) / measure
+            elif cap.action.kind == "reduce_all":
+                deduction = rate * a_total
+            else:
+                deduction = (1 - rate) * a_total * (measure - limit) / measure
+            draft = LineDraft(provider, period, cap.name, kind, cap, [-deduction])
+            draft.detail = {"A": a_total, "Q": measure, "L": limit, "R": rate}
+            drafts.append(draft)
+    return drafts
+
+
+def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> Fraction:
+    ev = settler.run.evaluator
+    total = Fraction(0)
+    for payment in payments:
+        var = payment.basis.var.name if payment.basis is not None else None
+        for unit in settler.units_of(payment):
+            if unit.payee is not provider or not (period.start <= unit.date <= period.end):
+                continue
+            if settler.covering(unit.record) is not None:
+                continue
+            if cap.applies.var is not None:
+                env = Env(
+                    {
+                        **unit.bindings,
+                        cap.applies.var.name: unit.bindings.get(var),
+                        cap.provider_var.name: provider,
+                    },
+                    unit.date,
+                    unit.period,
+                )
+                if not ev.truth(cap.applies.where, env):
+                    continue
+            total += unit.amount
+    return total
