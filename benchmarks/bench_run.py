@@ -24,8 +24,8 @@ from generate import generate  # noqa: E402
 
 
 def _clock() -> float:
-    """CPU seconds of this process: stable on a shared machine (wall time is printed too)."""
-    return time.process_time()
+    """Wall-clock seconds (the settlement may use a second process)."""
+    return time.perf_counter()
 
 
 FEES = {
@@ -66,7 +66,10 @@ def main() -> None:
         contract = api.load(REPO / "examples" / "primary_care" / "contract.ersl")
         data = api.read_data([data_path], contract)
         t2 = _clock()
-        statement = contract.settle(data, "2022", {"visit_fee": str(fees)})
+        # as `ersl run` does: a second process for large runs, units not kept
+        statement = contract.settle(
+            data, "2022", {"visit_fee": str(fees)}, jobs=api.default_jobs(), keep_units=False
+        )
         t3 = _clock()
         statement.to_json()
         t4 = _clock()
@@ -78,7 +81,7 @@ def main() -> None:
     print(f"read + validate: {t2 - t1:.1f} s")
     print(f"settle 2022:     {t3 - t2:.1f} s  ({units:,} units, {units / (t3 - t2):,.0f} units/s)")
     print(f"JSON statement:  {t4 - t3:.2f} s  ({len(statement.lines):,} lines)")
-    print(f"total run:       {t4 - t1:.1f} s CPU; peak memory {peak:,.0f} MiB")
+    print(f"total run:       {t4 - t1:.1f} s; peak memory of this process {peak:,.0f} MiB")
     print(f"wall clock for everything (incl. generating): {time.perf_counter() - wall:.1f} s")
 
 

@@ -21,6 +21,7 @@ from ersl.data import read_data as _read_data
 from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.errors import ErslError
+from ersl.gcpause import bulk_work
 from ersl.span import Span
 from ersl.statement import Statement
 
@@ -76,7 +77,8 @@ class Contract:
         settler = Settler(run, run_period)
         settler.jobs = jobs or 1
         settler.keep_units = keep_units
-        statement = settler.statement()
+        with bulk_work():
+            statement = settler.statement()
         statement.run = run
         return statement
 
@@ -228,7 +230,8 @@ def load(path: str | os.PathLike) -> Contract:
 def read_data(paths, contract: Contract | CheckedContract, skip_invalid: bool = False) -> Dataset:
     """Read and validate event data for a contract (raises `ErslError` on bad input)."""
     checked = contract.checked if isinstance(contract, Contract) else contract
-    return _read_data(paths, checked, skip_invalid=skip_invalid)
+    with bulk_work():
+        return _read_data(paths, checked, skip_invalid=skip_invalid)
 
 
 __all__ = ["Contract", "load", "read_data", "Path"]

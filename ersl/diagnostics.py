@@ -76,14 +76,17 @@ class SourceCache:
 
     def add(self, name: str, text: str) -> None:
         """Register the text of `name` (used for in-memory sources)."""
-        self._texts[name] = text.splitlines()
+        # Lark counts lines by "\n" only; split the same way so positions agree
+        # (form feeds and other Unicode line breaks stay inside their line).
+        self._texts[name] = [line.removesuffix("\r") for line in text.split("\n")]
 
     def line(self, name: str, number: int) -> str | None:
         """Line `number` (1-based) of file `name`, or None if unavailable."""
         if name not in self._texts:
             try:
                 with open(name, encoding="utf-8") as fh:
-                    self._texts[name] = fh.read().splitlines()
+                    self.add(name, fh.read())
+                    return self.line(name, number)
             except (OSError, UnicodeDecodeError):
                 self._texts[name] = []
         lines = self._texts[name]

@@ -223,3 +223,37 @@ def exact_sum(values) -> Fraction:
     for d, n in by_denominator.items():
         total += Fraction(n, d)
     return total
+
+
+def _fast_constructor_works() -> bool:
+    try:
+        probe = object.__new__(Fraction)
+        probe._numerator, probe._denominator = 3, 4
+        return probe == Fraction(3, 4) and hash(probe) == hash(Fraction(3, 4))
+    except (AttributeError, TypeError):  # pragma: no cover - another Python's Fraction
+        return False
+
+
+_FAST = _fast_constructor_works()
+
+
+def ratio(numerator: int, denominator: int) -> Fraction:
+    """`Fraction(numerator, denominator)` for ints, several times faster on the hot path of a
+    settlement (CPython's Fraction spends most of its time on type checks). Falls back to
+    the plain constructor where Fraction's layout differs."""
+    if not _FAST:  # pragma: no cover
+        return Fraction(numerator, denominator)
+    g = math.gcd(numerator, denominator)
+    if denominator < 0:
+        g = -g
+    value = object.__new__(Fraction)
+    value._numerator = numerator // g
+    value._denominator = denominator // g
+    return value
+
+
+def product(a, b) -> Fraction:
+    """`a * b` for Fractions and ints, exact, via `ratio` (two ints give an int)."""
+    if type(a) is int and type(b) is int:
+        return a * b
+    return ratio(a.numerator * b.numerator, a.denominator * b.denominator)

@@ -383,3 +383,27 @@ def test_prop_format_decimal_round_trip(x) -> None:
     text = format_decimal(x)
     back = F(text) if "/" in text else parse_decimal(text)
     assert back == x
+
+
+@given(
+    st.integers(-(10**12), 10**12),
+    st.integers(1, 10**12),
+    st.integers(-(10**6), 10**6),
+    st.integers(1, 10**6),
+)
+def test_prop_fast_ratio_and_product_equal_fraction(a, b, c, d):
+    Fraction = F
+    from ersl.exact import product, ratio
+
+    # ratio/product build Fractions without the constructor's type checks; they must be
+    # indistinguishable from Fraction's own results (value, normal form, hash).
+    fast = ratio(a, b)
+    assert fast == Fraction(a, b)
+    assert (fast.numerator, fast.denominator) == (
+        Fraction(a, b).numerator,
+        Fraction(a, b).denominator,
+    )
+    assert hash(fast) == hash(Fraction(a, b))
+    assert product(Fraction(a, b), Fraction(c, d)) == Fraction(a, b) * Fraction(c, d)
+    assert product(c, d) == c * d and type(product(c, d)) is int
+    assert ratio(a, -b) == Fraction(a, -b)

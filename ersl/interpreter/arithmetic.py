@@ -7,6 +7,7 @@ import datetime
 from fractions import Fraction
 
 from ersl.dates import add_days, add_months
+from ersl.exact import ratio
 from ersl.interpreter.values import DurationValue, RateValue
 
 
@@ -36,7 +37,7 @@ def rate_times_duration(rate: RateValue, duration: DurationValue) -> Fraction:
         amount = rate.amount
         if rate.per == "month":
             return Fraction(amount)
-        return Fraction(amount.numerator, amount.denominator * 12)
+        return ratio(amount.numerator, amount.denominator * 12)
     return _rate_times_duration(rate, duration)
 
 

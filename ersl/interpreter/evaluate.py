@@ -20,7 +20,7 @@ from ersl import ast
 from ersl import types as T
 from ersl.data_model import Entity, MissingAttribute, Record
 from ersl.dates import Period
-from ersl.exact import format_decimal
+from ersl.exact import format_decimal, product
 from ersl.interpreter.arithmetic import BINARY, EvalError, compare, negate, shift
 from ersl.interpreter.codes import CodeMatcher
 from ersl.interpreter.values import DurationValue, RateValue, number_value, quantity_value
@@ -390,7 +390,7 @@ _PLAIN_NUMBERS = (T.INT, T.DECIMAL, T.PERCENT, T.PP, T.MONEY)
 
 
 def _scale(rate: RateValue, factor) -> RateValue:
-    return RateValue(rate.amount * factor, rate.per)
+    return RateValue(product(rate.amount, factor), rate.per)
 
 
 def _fast(op):
@@ -403,7 +403,7 @@ def _fast(op):
 _FAST_ARITHMETIC = {
     "+": _fast(operator.add),
     "-": _fast(operator.sub),
-    "*": _fast(operator.mul),
+    "*": _fast(product),
 }
 _FAST_COMPARE = {
     "<": _fast(operator.lt),

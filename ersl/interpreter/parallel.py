@@ -15,7 +15,6 @@ units — exact values — so the statement is byte-identical to a one-process r
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from fractions import Fraction
@@ -146,8 +145,6 @@ def compute_in_parallel(settler) -> None:
     names = [p.name for p in leaves]
     _WORK = (settler, first, names)
     context = multiprocessing.get_context("fork")
-    gc.collect()
-    gc.freeze()  # keep the collector away from pre-fork objects: no copy of the whole heap
     try:
         with context.Pool(1) as pool:
             pending = pool.apply_async(_work)
@@ -161,7 +158,6 @@ def compute_in_parallel(settler) -> None:
             rows = pending.get()
     finally:
         _WORK = None
-        gc.unfreeze()
     _adopt(settler, local, rows)
 
 

@@ -22,6 +22,9 @@ from ersl.span import Span
 DEFAULT_INCREMENT = Fraction(1, 100)
 
 
+_CONSTANTS = (ast.Number, ast.Quantity, ast.StringLit, ast.BoolLit, ast.DateLit)
+
+
 class Table:
     """A table parameter: bands tried in order, the first that holds gives the value.
 
@@ -33,6 +36,7 @@ class Table:
         self.name = name
         self.entries = value.entries
         self._bands: list | None = None
+        self._known: dict = {}
 
     def _compile(self, ev: Evaluator, env: Env) -> list:
         bands = []
@@ -52,12 +56,21 @@ class Table:
 
     def lookup(self, key, ev: Evaluator, env: Env):
         """The value for `key`, or a run-time error naming the table and key."""
+        run = ev.run
+        known = self._known.get(key)
+        if known is not None:  # a key seen before whose band gives a constant
+            entry, hit, value = known
+            run.bands_hit[hit] += 1
+            if run.trace_sink is not None:
+                run.trace_sink.append(("band", self.name, entry))
+            return value
         bands = self._bands
         if bands is None:
             bands = self._bands = self._compile(ev, env)
-        run = ev.run
         for test, entry, hit, value in bands:
             if test(key):
+                if isinstance(entry.value, _CONSTANTS) and len(self._known) < 10_000:
+                    self._known[key] = (entry, hit, value(env))
                 run.bands_hit[hit] = run.bands_hit.get(hit, 0) + 1
                 if run.trace_sink is not None:
                     run.trace_sink.append(("band", self.name, entry))
