@@ -243,8 +243,12 @@ class Estimator:
             _mul_lin(amount.hi, weights.hi) if amount.hi is not None else None,
             amount.unit,
         )
+        yearly_units = isinstance(basis, ast.ProviderBasis) and basis.each.name == "year"
         if amount.lo is None or not amount.lo.nonnegative:
             amount = Bound(ZERO, amount.hi, amount.unit)
+        if _uses_paid(payment.amount) and not yearly_units:
+            # `paid(…)` is read per year here, but this basis's period is shorter
+            amount = Bound(ZERO, None, amount.unit)
         covers_year = self._covers_contract(payment.valid)
         match basis:
             case ast.ListedBasis(where=where):

@@ -108,16 +108,22 @@ def _descriptor(rule, config) -> dict:
 
 
 def _first_paragraph(markdown: str) -> str:
-    paragraphs = [p.strip() for p in markdown.split("\n\n")]
-    for p in paragraphs:
-        if p and not p.startswith("#"):
-            return " ".join(p.split())
+    """The first paragraph of the page's `## What` section, on one line."""
+    what = markdown.split("\n## What\n", 1)
+    body = what[1] if len(what) == 2 else markdown
+    for paragraph in body.split("\n\n"):
+        paragraph = paragraph.strip()
+        if paragraph and not paragraph.startswith(("#", "```")):
+            return " ".join(paragraph.split())
     return ""
 
 
 def _uri(file: str) -> str:
+    """A relative path as a percent-encoded relative URI; an absolute one as a file URI."""
+    from urllib.parse import quote
+
     path = Path(file)
-    return path.as_posix() if not path.is_absolute() else path.as_uri()
+    return quote(path.as_posix()) if not path.is_absolute() else path.as_uri()
 
 
 def _region(d: Diagnostic) -> dict | None:
@@ -133,11 +139,10 @@ def _region(d: Diagnostic) -> dict | None:
 
 
 def _location(span_holder, message: str | None = None) -> dict:
-    location = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": _uri(span_holder.span.file), "uriBaseId": "SRCROOT"}
-        }
-    }
+    artifact = {"uri": _uri(span_holder.span.file)}
+    if not Path(span_holder.span.file).is_absolute():
+        artifact["uriBaseId"] = "SRCROOT"
+    location = {"physicalLocation": {"artifactLocation": artifact}}
     region = _region(span_holder)
     if region is not None:
         location["physicalLocation"]["region"] = region

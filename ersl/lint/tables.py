@@ -260,7 +260,7 @@ def example_in(iv: Interval, domain: Domain) -> Fraction:
     if domain.kind == "int":
         if iv.low is not None:
             return iv.low
-        return iv.high
+        return iv.high if iv.high is not None else Fraction(0)
     if iv.low is not None and iv.low_closed:
         return iv.low
     if iv.high is not None and iv.high_closed:
@@ -310,8 +310,6 @@ def _analyze_ordered(bands, domain: Domain) -> TableReport:
             if common is None:
                 continue
             overlaps.append(Overlap(earlier.index, later.index, example_in(common, domain), False))
-        if later.kind == "else":
-            continue
         mine = [o for o in overlaps if o.second == later.index]
         if mine and _uncovered_part(intervals[j], earlier_ivs, domain) is None:
             overlaps = [attrs.evolve(o, shadowed=True) if o in mine else o for o in overlaps]

@@ -123,17 +123,23 @@ def show_key(value, key: T.Type) -> str:
 
 
 def describe_interval(iv: Interval, key: T.Type) -> str:
-    """Keys of an interval in words: `above 5 and below 6`, `from 65 to 74`, `12`."""
-    if iv.low is not None and iv.low == iv.high:
-        return f"the key {show_key(iv.low, key)}"
-    parts = []
-    if iv.low is not None:
-        parts.append(("from " if iv.low_closed else "above ") + show_key(iv.low, key))
-    if iv.high is not None:
-        if iv.low is not None and iv.low_closed and iv.high_closed:
-            return f"keys from {show_key(iv.low, key)} to {show_key(iv.high, key)}"
-        parts.append(("up to " if iv.high_closed else "below ") + show_key(iv.high, key))
-    return "keys " + " and ".join(parts) if parts else "every key"
+    """Keys of an interval in words, after ERSL's band syntax: `keys above 5 and below 6`,
+    `keys from 65 to 74`, `keys 75 and over`, `keys under 0`, `the key 12`."""
+    low = None if iv.low is None else show_key(iv.low, key)
+    high = None if iv.high is None else show_key(iv.high, key)
+    if low is not None and iv.low == iv.high:
+        return f"the key {low}"
+    if low is not None and high is not None:
+        if iv.low_closed and iv.high_closed:
+            return f"keys from {low} to {high}"
+        start = f"from {low}" if iv.low_closed else f"above {low}"
+        end = f"up to {high}" if iv.high_closed else f"below {high}"
+        return f"keys {start} and {end}"
+    if low is not None:
+        return f"keys {low} and over" if iv.low_closed else f"keys above {low}"
+    if high is not None:
+        return f"keys up to {high}" if iv.high_closed else f"keys under {high}"
+    return "all keys"
 
 
 def band_text(ctx: LintContext, band: ast.Band) -> str:
@@ -181,10 +187,14 @@ def table_gap(ctx: LintContext) -> Iterator[Finding]:
         for gap in info.report.gaps:
             if gap.interval is not None:
                 where = describe_interval(gap.interval, info.key)
+                example = show_key(gap.example, info.key)
+                if where == f"the key {example}":
+                    message = f"{_in(info)} has no band for {example}"
+                else:
+                    message = f"{_in(info)} has no band for {example}: {where} have no band"
                 yield Finding(
                     _touching(info, gap.interval).span,
-                    f"{_in(info)} has no band for {show_key(gap.example, info.key)}: "
-                    f"{where} have no band",
+                    message,
                     help="add a band that holds these keys, or an `else` band; "
                     "a lookup of such a key stops the settlement with an error",
                 )

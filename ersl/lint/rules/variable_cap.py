@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ersl import ast
 from ersl.lint.estimate import is_charge
 from ersl.lint.framework import Finding, LintContext, rule
 
@@ -26,7 +27,7 @@ def variable_payment_without_cap(ctx: LintContext) -> Iterator[Finding]:
     for payment in ctx.payments():
         if payment.kind is None or payment.kind.name != "variable":
             continue
-        if is_charge(payment.amount) or payment.name in capped:
+        if payment.name in capped or charge(ctx, payment):
             continue
         yield Finding(
             ctx.head(payment),
@@ -36,3 +37,17 @@ def variable_payment_without_cap(ctx: LintContext) -> Iterator[Finding]:
             "(a ceiling above which units are paid less), or suppress this with the reason "
             "the volume is bounded",
         )
+
+
+def charge(ctx: LintContext, payment: ast.Payment) -> bool:
+    """Whether the payment only ever takes money back: an amount written negative, or
+    `A - B` where the payment's `where` makes B larger than A (a ceiling written as a
+    payment: `where E > K  amount K - E`)."""
+    amount = payment.amount
+    if is_charge(amount):
+        return True
+    if isinstance(amount, ast.Binary) and amount.op == "-" and payment.basis is not None:
+        where = payment.basis.where
+        at_least = ast.Binary(">=", amount.left, amount.right)
+        return where is not None and ctx.conditions.never_holds(where, at_least)
+    return False
