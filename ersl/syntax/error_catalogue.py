@@ -6,13 +6,38 @@ the single source for `docs/errors.md` ("Syntax errors") and for the tests,
 which check that each example is reported with its code and that each fix
 parses. The classifier itself lives in `ersl.syntax.syntax_errors`.
 
-The word lists below (units, keywords with example clauses, characters other
-languages use) feed the messages and `help:` lines.
+The word lists that feed the messages and `help:` lines (units, keywords with
+example clauses, characters other languages use) live in
+`ersl.syntax.error_words`; they are re-exported here under their old names.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import attrs
+
+from ersl.syntax.error_words import (
+    CHARACTER_HELP,
+    CLAUSE_EXAMPLES,
+    RATE_PERIODS,
+    UNIT_LIST,
+    UNIT_WORDS,
+)
+
+__all__ = [
+    "BY_CODE",
+    "CATALOGUE",
+    "CHARACTER_HELP",
+    "CLAUSE_EXAMPLES",
+    "RATE_PERIODS",
+    "UNIT_LIST",
+    "UNIT_WORDS",
+    "ErrorClass",
+    "markdown_section",
+    "update_docs",
+]
 
 
 @attrs.frozen
@@ -203,149 +228,6 @@ CATALOGUE: tuple[ErrorClass, ...] = (
 
 BY_CODE: dict[str, ErrorClass] = {entry.code: entry for entry in CATALOGUE}
 
-# Words written after a number that mean a unit ERSL spells differently (lower-cased keys).
-UNIT_WORDS: dict[str, str] = {
-    "kr": "kr",
-    "kr.": "kr",
-    "kronor": "kr",
-    "krona": "kr",
-    "kronors": "kr",
-    "sek": "SEK",
-    "tkr": "tkr",
-    "tsek": "tkr",
-    "tusen": "tkr",
-    "mkr": "Mkr",
-    "msek": "MSEK",
-    "miljoner": "Mkr",
-    "mnkr": "Mkr",
-    "day": "days",
-    "days": "days",
-    "dag": "days",
-    "dagar": "days",
-    "dygn": "days",
-    "d": "days",
-    "week": "weeks",
-    "weeks": "weeks",
-    "vecka": "weeks",
-    "veckor": "weeks",
-    "month": "months",
-    "months": "months",
-    "mån": "months",
-    "månad": "months",
-    "månader": "months",
-    "manad": "months",
-    "manader": "months",
-    "year": "years",
-    "years": "years",
-    "år": "years",
-    "ar": "years",
-    "percent": "%",
-    "procent": "%",
-    "pct": "%",
-    "pp": "pp",
-    "procentenheter": "pp",
-    "procentenhet": "pp",
-    "points": "pp",
-}
-
-UNIT_LIST = (
-    "`kr`, `tkr`, `Mkr`, `SEK`, `MSEK`, the rates `kr/day`, `kr/month`, `kr/year`, "
-    "`%`, `pp`, `days`, `weeks`, `months`, `years`"
-)
-
-# Period words after `per` that make a rate (`390 kr per year` is written `390 kr/year`).
-RATE_PERIODS: dict[str, str] = {
-    "day": "day",
-    "days": "day",
-    "dag": "day",
-    "month": "month",
-    "months": "month",
-    "månad": "month",
-    "year": "year",
-    "years": "year",
-    "år": "year",
-}
-
-# Example clauses for "`amount` has no value" (keyed by keyword).
-CLAUSE_EXAMPLES: dict[str, str] = {
-    "version": 'version "FFU 2022"',
-    "region": 'region "Region Stockholm"',
-    "valid": "valid 2022-01-01 .. 2022-12-31",
-    "settle": "settle monthly",
-    "reconcile": "reconcile yearly",
-    "rounding": "rounding 0.01 kr half_up per line",
-    "kind": "kind variable",
-    "per": "per Visit v where v.mode == home",
-    "amount": "amount 390 kr",
-    "weight": "weight 1.5 when age(v.patient) >= 80",
-    "when": "weight 1.5 when age(v.patient) >= 80",
-    "payee": "payee listed_at(v.patient, v.date)",
-    "applies": 'applies to "Besöksersättning"',
-    "measure": "measure count(Visit v where v.provider == q)",
-    "limit": "limit 1.9",
-    "above": "above reduce 33 % of excess",
-    "reduce": "above reduce 33 % of excess",
-    "population": "population listed patients p at q",
-    "numerator": 'numerator exists(Observation o where o.patient == p and o.kind == "blood_pressure")',
-    "exclude": "exclude age(p) < 18",
-    "bonus": "bonus 30 kr/year * average_listed(q)",
-    "penalty": "penalty 15 kr/year * average_listed(q)",
-    "trigger": "trigger Procedure op where op.code in hip_knee_arthroplasty",
-    "price": "price 56300 kr",
-    "covers": "covers Procedure r where r.code in joint_reoperation",
-    "period": "period 2 years",
-    "extend": "extend to 5 years when exists(Drug d where d.patient == op.patient)",
-    "check": 'check paid("Kvalitetsersättning", q) <= 100 kr',
-    "where": "where v.mode == home",
-    "within": "within 90 days before",
-    "linear": "linear 70 % to 90 %",
-    "then": "if x > 0 then 1 else 0",
-    "else": "if x > 0 then 1 else 0",
-    "otherwise": 'v.kind otherwise "none"',
-    "given": 'given "data/events.jsonl"',
-    "expect": 'expect "data/expected.json"',
-    "to": "linear 70 % to 90 %",
-}
-
-# Characters other languages (or word processors) use, and what ERSL writes instead.
-CHARACTER_HELP: dict[str, tuple[str, str]] = {
-    "&": ("`&`", "write `and` to combine conditions"),
-    "|": ("`|`", "write `or` to combine conditions"),
-    "!": ("`!`", "write `not` to negate a condition, or `!=` for 'not equal'"),
-    "'": ("a single quote", 'texts are written in double quotes: "…"'),
-    ";": ("`;`", "ERSL does not end clauses with `;`; remove it"),
-    "[": ("`[`", "sets are written with braces: `{a, b}`"),
-    "]": ("`]`", "sets are written with braces: `{a, b}`"),
-    "\u201c": ("a curly quote (“)", 'write texts with straight double quotes: "…"'),
-    "\u201d": ("a curly quote (”)", 'write texts with straight double quotes: "…"'),
-    "\u201e": ("a curly quote („)", 'write texts with straight double quotes: "…"'),
-    "\u2018": ("a curly quote (‘)", 'write texts with straight double quotes: "…"'),
-    "\u2019": ("a curly quote (’)", 'write texts with straight double quotes: "…"'),
-    "\u2013": ("a dash (–)", "write `-` for minus, or `..` between two dates"),
-    "\u2014": ("a dash (—)", "write `-` for minus, or `..` between two dates"),
-    "\u2212": ("a minus sign (−)", "write the ASCII minus `-`"),
-    "\u00d7": ("`×`", "write `*` to multiply"),
-    "\u00f7": ("`÷`", "write `/` to divide"),
-    "\u2265": ("`≥`", "write `>=`"),
-    "\u2264": ("`≤`", "write `<=`"),
-    "\u2260": ("`≠`", "write `!=`"),
-    "\u2192": ("an arrow (→)", "write `->`"),
-    "\u2026": ("an ellipsis (…)", "replace the placeholder with the actual value"),
-    "\u00a0": (
-        "a non-breaking space",
-        "replace it with an ordinary space (it often comes from a word processor)",
-    ),
-    "\u200b": ("a zero-width space", "delete it (it often comes from a word processor)"),
-    "\ufeff": ("a byte-order mark", "delete it"),
-    "$": ("`$`", "amounts are written with their unit after the number, e.g. `390 kr`"),
-    "€": ("`€`", "ERSL amounts are in Swedish kronor, e.g. `390 kr`"),
-    "\\": ("`\\`", 'a backslash is only used inside texts, as `\\"` or `\\\\`'),
-    "`": ("a backtick", 'texts are written in double quotes: "…"'),
-    "@": ("`@`", "remove it"),
-    "^": ("`^`", "ERSL has no power operator; multiply instead"),
-    "~": ("`~`", "remove it"),
-}
-
 
 def markdown_section() -> str:
     """The "Syntax errors" section of `docs/errors.md`, generated from the catalogue.
@@ -391,9 +273,6 @@ def markdown_section() -> str:
 
 def update_docs(path: str = "docs/errors.md") -> None:
     """Replace the "## Syntax errors" section of `path` (up to the next `## ` heading)."""
-    import re
-    from pathlib import Path
-
     file = Path(path)
     text = file.read_text(encoding="utf-8") if file.exists() else "# Error codes\n\n"
     section = markdown_section().rstrip("\n") + "\n\n"
