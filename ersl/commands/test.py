@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         out.write(json_report(session, seconds, coverage))
         if no_tests:
             print(f"ersl test: {no_tests}", file=sys.stderr)
+    if any(o.status == "error" for o in session.outcomes):
+        return 3  # an internal error (reported with the test)
     if session.file_errors:
         return 2
     if session.failed or no_tests or below:
@@ -194,14 +196,16 @@ class _Progress:
         passed = outcome.status == "passed"
         if self.verbose:
             word = _paint("PASSED" if passed else "FAILED", "32" if passed else "31", self.colour)
-            print(f"{outcome.case.nodeid} {word}", file=self.out)
+            extra = f" ({outcome.examples} examples)" if outcome.examples is not None else ""
+            print(f"{outcome.case.nodeid} {word}{extra}", file=self.out)
             return
         if outcome.case.file is not self.file:
             if self.file is not None:
                 print(file=self.out)
             self.file = outcome.case.file
             print(f"{self.file.display} ", end="", file=self.out)
-        mark = _paint("." if passed else "F", "32" if passed else "31", self.colour)
+        letter = "." if passed else ("E" if outcome.status == "error" else "F")
+        mark = _paint(letter, "32" if passed else "31", self.colour)
         print(mark, end="", file=self.out, flush=True)
 
     def done(self) -> None:
@@ -248,7 +252,8 @@ def _print_text(session, coverage, below, threshold, no_tests, colour, out) -> N
         for test_file in session.file_errors:
             print(f"ERROR {test_file.display}", file=out)
         for outcome in failed:
-            print(f"FAILED {outcome.case.nodeid} - {outcome.summary}", file=out)
+            word = "ERROR" if outcome.status == "error" else "FAILED"
+            print(f"{word} {outcome.case.nodeid} - {outcome.summary}", file=out)
     if no_tests:
         print(no_tests, file=out)
 

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from ersl import ast
 from ersl.dates import Period
+from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env
@@ -57,17 +58,32 @@ def cap_lines(settler, cap: ast.Cap) -> list[LineDraft]:
     return drafts
 
 
+def _units_by_payee(settler, payment: ast.Payment) -> dict:
+    """A payment's units grouped by payee (computed once per run)."""
+    groups = settler.units_by_payee.get(payment.name)
+    if groups is None:
+        groups = settler.units_by_payee[payment.name] = {}
+        for unit in settler.units_of(payment):
+            groups.setdefault(id(unit.payee), []).append(unit)
+    return groups
+
+
 def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> Fraction:
+    """A: the exact total, after weights, of the capped payments' units paid to the
+    provider in the period that match `where` and are not covered by a bundle."""
     ev = settler.run.evaluator
-    total = Fraction(0)
+    where = None
+    if cap.applies.var is not None and cap.applies.where is not None:
+        where = ev._truth_fn(cap.applies.where)
+    amounts = []
     for payment in payments:
         var = payment.basis.var.name if payment.basis is not None else None
-        for unit in settler.units_of(payment):
-            if unit.payee is not provider or not (period.start <= unit.date <= period.end):
+        for unit in _units_by_payee(settler, payment).get(id(provider), ()):
+            if not (period.start <= unit.date <= period.end):
                 continue
             if settler.covering(unit.record) is not None:
                 continue
-            if cap.applies.var is not None:
+            if where is not None:
                 env = Env(
                     {
                         **unit.bindings,
@@ -77,7 +93,7 @@ def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> F
                     unit.date,
                     unit.period,
                 )
-                if not ev.truth(cap.applies.where, env):
+                if not where(env):
                     continue
-            total += unit.amount
-    return total
+            amounts.append(unit.amount)
+    return exact_sum(amounts)

@@ -104,6 +104,7 @@ class Evaluator:
         self.refs = run.checked.facts.refs
         self.types = run.checked.facts.types
         self._compiled: dict[int, object] = {}
+        self._truths: dict[int, object] = {}
         from ersl.interpreter.builtins import BUILTINS
 
         self.builtins = BUILTINS
@@ -267,8 +268,11 @@ class Evaluator:
             contains = self._contains_fn(node)
             return contains if op == "in" else (lambda env: not contains(env))
         if op in ("==", "!="):
+            # records compare by identity, values by value (RateValue/DurationValue by fields)
             left, right = self.compile(node.left), self.compile(node.right)
-            return lambda env: compare(op, left(env), right(env))
+            if op == "==":
+                return lambda env: left(env) == right(env)
+            return lambda env: left(env) != right(env)
         left, right = self._operand_fn(node.left), self._operand_fn(node.right)
         if op in ("<", "<=", ">", ">="):
             if self._is_number(node.left) and self._is_number(node.right):
@@ -296,6 +300,9 @@ class Evaluator:
         return lambda env: function(left(env), right(env))
 
     def _truth_fn(self, node: ast.Expr):
+        cached = self._truths.get(id(node))
+        if cached is not None:
+            return cached
         fn = self.compile(node)
         run = self.run
 
@@ -305,6 +312,7 @@ class Evaluator:
                 raise EvalError(f"the condition `{run.text(node)}` is none", code="E0903")
             return bool(value)
 
+        self._truths[id(node)] = truth
         return truth
 
     def _contains_fn(self, node: ast.Binary):
@@ -374,15 +382,18 @@ class Evaluator:
         where = collection.where
         if isinstance(collection, ast.ListedCollection):
             provider = self._operand(collection.at, env)
+            holds = None if where is None else self._truth_fn(where)
             for patient in self.run.data.listed_patients(provider, env.date):
                 inner = env.bind(**{var: patient})
-                if self.truth(where, inner):
+                if holds is None or holds(inner):
                     yield patient, inner
             return
         start, end = self.window(collection.within, env)
+        holds = None if where is None else self._truth_fn(where)
+        bindings, date, period, split = env.bindings, env.date, env.period, env.split
         for record in self.run.candidates(collection, env, start, end):
-            inner = env.bind(**{var: record})
-            if self.truth(where, inner):
+            inner = Env({**bindings, var: record}, date, period, split)
+            if holds is None or holds(inner):
                 yield record, inner
 
 

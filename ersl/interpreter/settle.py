@@ -56,6 +56,8 @@ class Settler:
             run.settler = self
             run.episodes_of = self.episodes_of
         self.jobs = 1
+        self.units_by_payee: dict[str, dict] = {}
+        """Capped payments' units grouped by payee (caps look them up per provider)."""
         self.keep_units = True
         """Keep every unit for explanations; `ersl run` turns it off to save memory and time."""
         """Processes to use; `parallel.compute_in_parallel` splits independent lines."""

@@ -18,6 +18,7 @@ the standard library's function files and in test files are not counted.
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 
 import attrs
@@ -147,8 +148,15 @@ def hits_of(statement) -> set[str]:
             hits.add(f"performance:{line.name}")
         elif line.name in symbols.caps:
             hits.add(f"cap:{line.name}")
-    for table, line_number in run.bands_hit:
-        hits.add(f"band:{table}:{line_number}")
+    # A band counts when it priced a paid unit, or was used outside unit pricing (a cap's
+    # limit, a pot); a unit covered by a bundle is priced but not paid, so does not count.
+    priced: Counter = Counter()
+    for units in getattr(settler, "_units", {}).values():
+        for unit in units:
+            priced.update((e[1], e[2].span.line) for e in unit.trace if e[0] == "band")
+    for key, count in run.bands_hit.items():
+        if count > priced.get(key, 0):
+            hits.add(f"band:{key[0]}:{key[1]}")
     for draft in statement.explanations.values():
         decl = draft.decl
         if isinstance(decl, ast.Payment):
@@ -156,6 +164,8 @@ def hits_of(statement) -> set[str]:
                 for event in unit.trace:
                     if event[0] == "weight":
                         hits.add(f"weight:{decl.name}:{event[1]}")
+                    else:
+                        hits.add(f"band:{event[1]}:{event[2].span.line}")
         elif isinstance(decl, ast.Performance):
             for name, attainment, _ in draft.detail.get("scores", ()):
                 if attainment is not None and _applies(settler, symbols, name, draft):

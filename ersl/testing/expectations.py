@@ -104,7 +104,7 @@ def check_block(items, statement, run, run_period: Period) -> list[Mismatch]:
                 f"the test settles {run_period.label}, so no line of {item.period.text} is "
                 "computed; widen the test's `period`"
             )
-        elif lines:
+        elif lines and isinstance(item, ast.ExpectLine):
             mismatch.explanations = _explain(statement, lines)
         else:
             mismatch.note = _lines_of(statement, payee, period)

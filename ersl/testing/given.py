@@ -13,6 +13,7 @@ writes records back as a ready-to-paste `given` block.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from fractions import Fraction
 from typing import Any
@@ -131,10 +132,23 @@ def _not_literal(node: ast.Node):
 class _GivenReader(_Reader):
     """The data reader, pointing its errors at `given` records in a test file."""
 
-    def __init__(self, symbols: Any, records: list[GivenData]) -> None:
+    _SHARED = ("infos", "layouts", "enums", "decoder")  # built once, read-only while reading
+
+    def __init__(self, symbols: Any) -> None:
         super().__init__(symbols, skip_invalid=False)
         self.given_spans: dict[tuple[str, int], Span] = {}
         self.given_fields: dict[tuple[str, int, str], Span] = {}
+
+    def fresh(self) -> _GivenReader:
+        """A new reader sharing this one's layouts (building them is the costly part)."""
+        clone = copy.copy(self)
+        for name, value in vars(self).items():
+            if name not in self._SHARED:
+                setattr(clone, name, copy.deepcopy(value))
+        return clone
+
+    def point_at(self, records: list[GivenData]) -> None:
+        """Remember where each record and field was written."""
         for record in records:
             if record.span is None:
                 continue
@@ -143,7 +157,7 @@ class _GivenReader(_Reader):
             for name, span in record.field_spans.items():
                 self.given_fields.setdefault((*key, name), span)
 
-    def span(self, file, line, field, column, lines):  # noqa: D401 - ProblemLog's hook
+    def span(self, file, line, field, column, lines):  # ProblemLog's hook
         if (file, line) in self.given_spans:
             if field is not None and (file, line, field) in self.given_fields:
                 return self.given_fields[(file, line, field)]
@@ -151,12 +165,26 @@ class _GivenReader(_Reader):
         return super().span(file, line, field, column, lines)
 
 
+_TEMPLATES: dict[int, tuple[object, _GivenReader]] = {}
+
+
+def _reader(symbols) -> _GivenReader:
+    """A fresh reader for a contract's symbols (layouts built once per symbols)."""
+    entry = _TEMPLATES.get(id(symbols))
+    if entry is None or entry[0] is not symbols:
+        if len(_TEMPLATES) > 32:
+            _TEMPLATES.clear()
+        entry = _TEMPLATES[id(symbols)] = (symbols, _GivenReader(symbols))
+    return entry[1].fresh()
+
+
 def read_given(
     records: list[GivenData], contract, sources=None, origin: str = "<given>"
 ) -> Dataset:
     """A validated `Dataset` of in-memory records (raises `ErslError` with their spans)."""
     symbols = symbols_of(contract)
-    reader = _GivenReader(symbols, records)
+    reader = _reader(symbols)
+    reader.point_at(records)
     for number, record in enumerate(records, 1):
         file, line = (
             (record.span.file, record.span.line) if record.span is not None else (origin, number)
@@ -205,7 +233,6 @@ def render_given(
     records: list[GivenData], kinds: dict[str, dict[str, str]], indent: str
 ) -> list[str]:
     """`given` block lines for raw records; `kinds[type][field]` says how to write a value."""
-    width = max((len(r.type) for r in records), default=0)
     lines = []
     for record in records:
         fields = dict(record.fields)
@@ -215,7 +242,7 @@ def render_given(
                 text += f" to {fields['end']}"
             lines.append(indent + text)
             continue
-        head = record.type.ljust(width)
+        head = record.type
         ident = fields.pop("id", None)
         if ident is not None:
             head += f" {ident}"
@@ -225,7 +252,7 @@ def render_given(
             for name, value in fields.items()
             if value is not None and value != []
         ]
-        lines.append(indent + head + (" { " + ", ".join(parts) + " }" if parts else ""))
+        lines.append(indent + head + (" { " + ", ".join(parts) + " }" if parts else " {}"))
     return lines
 
 

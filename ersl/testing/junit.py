@@ -14,11 +14,20 @@ load, and the coverage when asked for.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from ersl.testing.model import ERROR, FAILED, PASSED
 
 FORMAT = "ersl.test-report/1"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _plain(text: str) -> str:
+    """Text without terminal colours."""
+    return _ANSI.sub("", text)
 
 
 def _classname(display: str) -> str:
@@ -30,13 +39,14 @@ def junit_xml(session, seconds: float) -> str:
     """The session as JUnit XML text."""
     errors = session.file_errors
     failures = sum(1 for o in session.outcomes if o.status == FAILED)
+    internal = sum(1 for o in session.outcomes if o.status == ERROR)
     suite = ET.Element(
         "testsuite",
         {
             "name": "ersl",
             "tests": str(len(session.outcomes) + len(errors)),
             "failures": str(failures),
-            "errors": str(len(errors)),
+            "errors": str(len(errors) + internal),
             "skipped": "0",
             "time": f"{seconds:.3f}",
         },
@@ -68,9 +78,10 @@ def junit_xml(session, seconds: float) -> str:
                 "time": f"{outcome.duration:.3f}",
             },
         )
-        if outcome.status == FAILED:
-            failure = ET.SubElement(element, "failure", {"message": outcome.summary})
-            failure.text = outcome.message
+        if outcome.status in (FAILED, ERROR):
+            tag = "failure" if outcome.status == FAILED else "error"
+            failure = ET.SubElement(element, tag, {"message": _plain(outcome.summary)})
+            failure.text = _plain(outcome.message)
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
@@ -99,6 +110,7 @@ def json_report(session, seconds: float, coverage=None) -> str:
                 "kind": o.case.kind,
                 "outcome": o.status,
                 "duration": round(o.duration, 3),
+                "examples": o.examples,
                 "message": o.message,
             }
             for o in session.outcomes

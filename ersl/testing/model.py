@@ -90,6 +90,8 @@ class Outcome:
     duration: float = 0.0
     hits: set = attrs.field(factory=set)
     """Coverage: keys of the contract parts this test exercised (`ersl.testing.coverage`)."""
+    examples: int | None = None
+    """For a property: how many generated data sets were checked (skipped ones excluded)."""
 
     @property
     def summary(self) -> str:

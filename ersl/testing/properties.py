@@ -33,10 +33,17 @@ from ersl.exact import format_amount, round_to
 from ersl.testing.model import FAILED, PASSED, Options, Outcome, TestCase
 
 DEFAULT_SEED = 0
+SHRINK_BUDGET = 1000  # data sets drawn while making a counterexample smaller
 
 
 class _Reject(Exception):
     """The data does not fit the contract (a none value was needed)."""
+
+
+class _Budget(BaseException):
+    """The shrink budget is spent: stop with the smallest counterexample so far.
+
+    A BaseException, so Hypothesis does not take it for another failure to shrink."""
 
 
 class GeneratedDataError(Exception):
@@ -123,6 +130,15 @@ class PropertyCheck:
 
         data = self.dataset(records)
         run = self._run(data)
+        # Every line first: a counterexample is data the whole contract settles, so that
+        # the printed test fails on its expectation, not on a line the check never read.
+        try:
+            for name in self.checked.symbols.line_names():
+                run.settler.lines(name)
+        except ErslError as error:
+            if all(d.code == "E0903" for d in error.diagnostics):
+                raise _Reject() from None
+            return Verdict(None, error.render()), run
         providers = data.providers() if self.prop.every_provider is not None else [None]
         for provider in providers:
             try:
@@ -166,20 +182,30 @@ def run_property(case: TestCase, options: Options) -> Outcome:
 
 
 def _search(check: PropertyCheck, options: Options) -> Outcome:
-    from hypothesis import HealthCheck, find, reject, settings
+    from hypothesis import HealthCheck, Phase, find, reject, settings
     from hypothesis.errors import NoSuchExample, Unsatisfiable
 
     case = check.case
     seed = DEFAULT_SEED if options.seed is None else options.seed
-    stats = {"examples": 0, "skipped": 0}
+    state: dict = {"found": None, "shrinks": 0, "checked": 0}
+
+    def counted(records):
+        # every data set the shrinker draws costs about as much as checking it
+        if state["found"] is not None:
+            state["shrinks"] += 1
+            if state["shrinks"] > SHRINK_BUDGET:
+                raise _Budget()
+        return records
 
     def fails(records) -> bool:
-        stats["examples"] += 1
         try:
             verdict, _ = check.evaluate(records)
         except _Reject:
-            stats["skipped"] += 1
             reject()
+        if state["found"] is None:
+            state["checked"] += 1
+        if verdict is not None:
+            state["found"] = records  # the shrinker only tries smaller data: the best so far
         return verdict is not None
 
     config = settings(
@@ -187,17 +213,17 @@ def _search(check: PropertyCheck, options: Options) -> Outcome:
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
-        derandomize=False,
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
     )
     try:
         example = find(
-            check.generator.strategy(),
+            check.generator.strategy().map(counted),
             fails,
             settings=config,
             random=random_module.Random(seed),
         )
     except NoSuchExample:
-        return Outcome(case, PASSED)
+        return Outcome(case, PASSED, examples=state["checked"])
     except Unsatisfiable:
         return Outcome(
             case,
@@ -212,8 +238,11 @@ def _search(check: PropertyCheck, options: Options) -> Outcome:
             f'property "{case.name}": the generated data is invalid (a limit of the data '
             f"generator; please report it):\n\n{problem.error.render()}\n",
         )
+    except _Budget:
+        example = state["found"]
     verdict, run = check.evaluate(example)
-    return Outcome(case, FAILED, failure_text(check, example, verdict, run, seed, options))
+    text = failure_text(check, example, verdict, run, seed, options, state["checked"])
+    return Outcome(case, FAILED, text, examples=state["checked"])
 
 
 # ---------------------------------------------------------------------- the failure text
@@ -271,7 +300,9 @@ def _sides(check: PropertyCheck, run, provider) -> list[str]:
     return out
 
 
-def failure_text(check: PropertyCheck, records, verdict: Verdict, run, seed: int, options) -> str:
+def failure_text(
+    check: PropertyCheck, records, verdict: Verdict, run, seed: int, options, checked: int
+) -> str:
     """The failure: which provider, the values of the check, and the counterexample test."""
     prop = check.prop
     who = f"for provider {verdict.provider.id}" if verdict.provider is not None else ""
@@ -288,8 +319,8 @@ def failure_text(check: PropertyCheck, records, verdict: Verdict, run, seed: int
         lines += _sides(check, run, verdict.provider)
     lines.append("")
     lines.append(
-        f"Smallest counterexample found (seed {seed}, up to {options.examples} examples; "
-        "rerun with --seed to reproduce). As a test to paste into "
+        f"Found after {checked} generated data set{'s' if checked != 1 else ''} (seed {seed}) "
+        "and made as small as possible. As a test to paste into "
         f"{check.case.file.display}:"
     )
     lines.append("")
@@ -399,7 +430,9 @@ def counterexample_test(check: PropertyCheck, records, verdict: Verdict, run) ->
         names = list(dict.fromkeys(c.args[0].value for c in _paid_calls(prop.check)))
         if payee is not None and names:
             out.append("  expect {")
-            out.append(f"    # the check cannot be written as an expectation; paid now (for {payee}):")
+            out.append(
+                f"    # the check cannot be written as an expectation; paid now (for {payee}):"
+            )
             for name in names:
                 amount = _paid_now(check, run, verdict.provider, name)
                 out.append(f'    {payee} "{_escape(name)}" {period} = {format_amount(amount)} kr')

@@ -61,8 +61,24 @@ def failure_text(
 
 def error_text(case: TestCase, error, colour: bool = False) -> str:
     """The failure text of a test that could not run (invalid data, run-time error)."""
-    first = error.diagnostics[0].message if error.diagnostics else "error"
+    import attrs
+
+    from ersl.errors import ErslError
+
+    diagnostics = [
+        attrs.evolve(d, help=f"give it in the {case.kind}: `param {_param_name(d)} = …`")
+        if d.code == "E0901"
+        else d
+        for d in error.diagnostics
+    ]
+    error = ErslError(diagnostics, error.sources)
+    first = diagnostics[0].message if diagnostics else "error"
     return f"{title(case)} could not run: {first}\n\n{error.render(colour=colour)}\n"
+
+
+def _param_name(diagnostic) -> str:
+    message = diagnostic.message
+    return message.split("`")[1] if message.count("`") >= 2 else "…"
 
 
 # ---------------------------------------------------------------------- session report
@@ -76,7 +92,9 @@ def counts(outcomes: list[Outcome], file_errors: int = 0) -> dict[str, int]:
     return result
 
 
-def summary_line(outcomes: list[Outcome], file_errors: int = 0, seconds: float | None = None) -> str:
+def summary_line(
+    outcomes: list[Outcome], file_errors: int = 0, seconds: float | None = None
+) -> str:
     """`3 passed, 1 failed in 0.42s` (`, 1 error` when a test file did not load)."""
     n = counts(outcomes, file_errors)
     text = f"{n[PASSED]} passed, {n[FAILED]} failed"

@@ -15,7 +15,7 @@ import time
 from ersl import ast
 from ersl import types as T
 from ersl.errors import ErslError
-from ersl.testing.model import FAILED, PASSED, Options, Outcome, TestCase
+from ersl.testing.model import ERROR, FAILED, PASSED, Options, Outcome, TestCase
 
 
 def default_period(header: ast.Contract | None) -> str | None:
@@ -37,8 +37,7 @@ def params_of(case: TestCase, contract, params: tuple[ast.Param, ...]) -> dict[s
         name, value = param.name.name, param.value
         wanted = symbols.param_types.get(name)
         if isinstance(value, ast.StringLit) and isinstance(wanted, T.TableT):
-            path = case.file.path.parent / value.value
-            result[name] = contract.param_value(name, str(path))
+            result[name] = str(case.file.path.parent / value.value)
         else:
             result[name] = value
     return result
@@ -124,12 +123,21 @@ def run_case(case: TestCase, options: Options | None = None) -> Outcome:
     """Run one test or property; never raises for a failing or erroring case."""
     options = options or Options()
     started = time.perf_counter()
-    if case.kind == "property":
-        from ersl.testing.properties import run_property
+    try:
+        if case.kind == "property":
+            from ersl.testing.properties import run_property
 
-        outcome = run_property(case, options)
-    else:
-        outcome = run_test(case, options)
+            outcome = run_property(case, options)
+        else:
+            outcome = run_test(case, options)
+    except Exception as error:  # noqa: BLE001 - a bug in ERSL: report it, run the other tests
+        outcome = Outcome(
+            case,
+            ERROR,
+            f'internal error while running {case.kind} "{case.name}": '
+            f"{type(error).__name__}: {error}\n"
+            "This is a bug in ERSL, not in your contract. Please report it with the test file.\n",
+        )
     outcome.duration = time.perf_counter() - started
     return outcome
 
