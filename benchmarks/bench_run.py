@@ -45,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--visits", type=int, default=500_000)
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: as `ersl run`)")
     args = parser.parse_args()
     wall = time.perf_counter()
 
@@ -68,7 +69,11 @@ def main() -> None:
         t2 = _clock()
         # as `ersl run` does: a second process for large runs, units not kept
         statement = contract.settle(
-            data, "2022", {"visit_fee": str(fees)}, jobs=api.default_jobs(), keep_units=False
+            data,
+            "2022",
+            {"visit_fee": str(fees)},
+            jobs=args.jobs or api.default_jobs(),
+            keep_units=False,
         )
         t3 = _clock()
         statement.to_json()

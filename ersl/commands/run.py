@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="processes to use for large runs (default: 2 on a multi-core machine)",
+        help="processes to use for large runs (default 1; 2 lets a forked worker settle independent payments)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the statement to FILE")
     parser.add_argument(
