@@ -191,3 +191,13 @@ def test_parser_cache_lives_in_user_cache_dir(tmp_path, monkeypatch):
     parser_module.build_parser(strict=True, cache=True)
     files = list((tmp_path / "ersl").glob("*.lark-cache"))
     assert len(files) == 1
+
+
+def test_indented_comments_on_the_first_and_last_line_are_own_line():
+    # only whitespace precedes them on their lines, whatever token carried them
+    module = parse("   # first\nparam x = 1 kr  # trailing\n    # last")
+    assert [(c.text, c.own_line) for c in module.comments] == [
+        ("# first", True),
+        ("# trailing", False),
+        ("# last", True),
+    ]

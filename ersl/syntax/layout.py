@@ -57,12 +57,20 @@ class RawComment:
 class CommentCollector:
     """Lexer callback that records comments inside whitespace-like tokens."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
         self.comments: list[RawComment] = []
+        self._lines = text.split("\n")
+
+    def _alone(self, line: int, column: int) -> bool:
+        """Whether only whitespace precedes `column` on source line `line`."""
+        if 1 <= line <= len(self._lines):
+            return not self._lines[line - 1][: column - 1].strip()
+        return column == 1
 
     def __call__(self, token: Token) -> Token:
         if token.type == "COMMENT":
-            self._add(token.value, token.line, token.column, own_line=token.column == 1)
+            own = self._alone(token.line, token.column)
+            self._add(token.value, token.line, token.column, own_line=own)
             return token
         if "#" not in token.value:
             return token
@@ -72,7 +80,7 @@ class CommentCollector:
             match = _COMMENT_RE.search(piece)
             if match:
                 col = (column if first else 1) + match.start()
-                own = not first or column == 1 and not piece[: match.start()].strip()
+                own = not first or self._alone(line, col)
                 self._add(match.group(0), line, col, own_line=own)
             line += 1
             first = False

@@ -75,7 +75,7 @@ def get_parser() -> Lark:
 
 def parse_tree(text: str) -> tuple[lark.Tree, CommentCollector]:
     """Parse `text` into a Lark tree and the comments found on the way."""
-    collector = CommentCollector()
+    collector = CommentCollector(text)
     token = _collector.set(collector)
     try:
         tree = get_parser().parse(text)
