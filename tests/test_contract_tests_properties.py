@@ -9,7 +9,9 @@ valid for every example contract and settles.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -68,9 +70,12 @@ def test_a_broken_contract_gives_a_counterexample_that_fails_as_a_test(project, 
     assert '  paid("Kvalitetsbonus", q) = ' in out
     assert "  300 kr = 300.00 kr" in out
     block = counterexample(out)
-    # shrunk: one provider, one patient, visits of the one kind the bonus pays for
+    # shrunk (Hypothesis shrinks within a budget and does not promise the minimum): a
+    # handful of records, among them visits of the one kind the bonus pays for
     assert "provider Q1 {}" in block
-    assert "Q2" not in block and "P2" not in block
+    providers = re.findall(r"^ {4}provider +Q\w+ \{", block, re.M)
+    patients = re.findall(r"^ {4}patient +P\w+ \{", block, re.M)
+    assert 1 <= len(providers) <= 3 and 1 <= len(patients) <= 3, block
     assert block.count('kind "quality"') >= 4
     assert '    Q1 "Kvalitetsbonus" 2022 = 300.00 kr' in block
     # canonical ERSL, ready to paste
@@ -85,7 +90,7 @@ def test_a_broken_contract_gives_a_counterexample_that_fails_as_a_test(project, 
     assert "  expected: 300.00 kr\n  actual:   " in out
     # the counterexample pays more than the bound
     actual = out.split("  actual:   ", 1)[1].split(" kr", 1)[0]
-    assert float(actual) > 300
+    assert Fraction(actual) > 300
 
 
 def test_the_correct_contract_passes_200_examples(project, capsys):
