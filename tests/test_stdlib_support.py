@@ -12,6 +12,8 @@ import functools
 import json
 from pathlib import Path
 
+import interp_helpers as _records
+
 import ersl.api as api
 from ersl.exact import format_amount
 
@@ -65,44 +67,16 @@ def named(lines: dict, name: str) -> dict:
 # ---------------------------------------------------------------- records
 
 
-def provider(id: str, **fields) -> dict:
-    return {"type": "provider", "id": id, **fields}
+# Record builders shared with the interpreter tests (tests/interp_helpers.py); here a
+# patient's birth date is always given.
+provider = _records.provider
+attribute = _records.attribute
+listing = _records.listing
+visit = _records.visit
 
 
 def patient(id: str, birth_date: str, **fields) -> dict:
-    return {"type": "patient", "id": id, "birth_date": birth_date, **fields}
-
-
-def attribute(patient_id: str, start: str, **values) -> dict:
-    return {"type": "patient_attribute", "patient": patient_id, "from": start, **values}
-
-
-def listing(patient_id: str, provider_id: str, start: str, end: str | None = None) -> dict:
-    record = {"type": "listing", "patient": patient_id, "provider": provider_id, "start": start}
-    if end is not None:
-        record["end"] = end
-    return record
-
-
-def visit(
-    id: str,
-    patient_id: str,
-    provider_id: str,
-    date: str,
-    profession: str = "doctor",
-    mode: str = "physical",
-    **fields,
-) -> dict:
-    return {
-        "type": "visit",
-        "id": id,
-        "patient": patient_id,
-        "provider": provider_id,
-        "date": date,
-        "profession": profession,
-        "mode": mode,
-        **fields,
-    }
+    return _records.patient(id, birth_date, **fields)
 
 
 def result(provider_id: str, indicator: str, period: str, value: str) -> dict:
