@@ -45,7 +45,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--visits", type=int, default=500_000)
-    parser.add_argument("--jobs", type=int, default=None, help="processes (default: as `ersl run`)")
     args = parser.parse_args()
     wall = time.perf_counter()
 
@@ -67,12 +66,11 @@ def main() -> None:
         contract = api.load(REPO / "examples" / "primary_care" / "contract.ersl")
         data = api.read_data([data_path], contract)
         t2 = _clock()
-        # as `ersl run` does: a second process for large runs, units not kept
+        # as `ersl run` does: units are not kept once their lines are made
         statement = contract.settle(
             data,
             "2022",
             {"visit_fee": str(fees)},
-            jobs=args.jobs or api.default_jobs(),
             keep_units=False,
         )
         t3 = _clock()

@@ -47,12 +47,10 @@ class Contract:
         data: Dataset,
         period: str,
         params: dict[str, object] | None = None,
-        jobs: int | None = None,
         keep_units: bool = True,
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
-        as ERSL text (`"200 kr"`), a CSV path for tables, or AST values. `jobs=2` lets a
-        large run use a second process (its lines then cannot be explained unit by unit);
+        as ERSL text (`"200 kr"`), a CSV path for tables, or AST values.
         `keep_units=False` drops units once their lines are made (less memory, no unit-level
         explanations)."""
         from ersl.interpreter.run import Run
@@ -75,7 +73,6 @@ class Contract:
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
         run = Run(self.checked, data, overrides)
         settler = Settler(run, run_period)
-        settler.jobs = jobs or 1
         settler.keep_units = keep_units
         with bulk_work():
             statement = settler.statement()
@@ -212,13 +209,6 @@ def _parse_cell(text: str, wanted: T.Type, where: str):
             "E0909", f"{where}: `{text}` is {unit_type.describe()}, expected {wanted.describe()}"
         )
     return value
-
-
-def default_jobs() -> int:
-    """Processes for `ersl run`: 1. A second process (`--jobs 2`) splits independent
-    payments by settlement period (see `ersl.interpreter.parallel`); on the shared 2-core
-    machines measured so far it did not beat one process, so it is opt-in."""
-    return 1
 
 
 def load(path: str | os.PathLike) -> Contract:

@@ -32,13 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a parameter value (225kr) or a table from a CSV file (key,value)",
     )
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="processes to use for large runs (default 1; 2 lets a forked worker settle independent payments)",
-    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the statement to FILE")
     parser.add_argument(
         "--skip-invalid",
@@ -90,14 +83,8 @@ def settle(args: argparse.Namespace):
                 help="e.g. --period 2022",
             )
         )
-    if getattr(args, "explain", False):
-        jobs = 1  # explanations need every unit: settle in one process
-    else:
-        from ersl.api import default_jobs
-
-        jobs = args.jobs if args.jobs is not None else default_jobs()
-    keep = bool(getattr(args, "explain", False))
-    return contract.settle(data, period, parse_params(args.param), jobs=jobs, keep_units=keep)
+    keep = bool(getattr(args, "explain", False))  # explanations need every unit
+    return contract.settle(data, period, parse_params(args.param), keep_units=keep)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ from ersl.statement import Line, Statement
 class Settler:
     """Computes every line of a run period."""
 
-    def __init__(self, run, period: Period, attach: bool = True) -> None:
+    def __init__(self, run, period: Period) -> None:
         self.run = run
         self.period = period
         self.symbols = run.symbols
@@ -52,15 +52,12 @@ class Settler:
         self._episodes = None
         self._charges: dict[str, list[LineDraft]] = {}
         self._indicators: dict[tuple[str, Period], dict[str, Fraction]] = {}
-        if attach:  # the settler `paid`, indicators and episodes are read from
-            run.settler = self
-            run.episodes_of = self.episodes_of
-        self.jobs = 1
+        run.settler = self  # `paid`, indicator results and episodes are read through it
+        run.episodes_of = self.episodes_of
         self.units_by_payee: dict[str, dict] = {}
         """Capped payments' units grouped by payee (caps look them up per provider)."""
         self.keep_units = True
         """Keep every unit for explanations; `ersl run` turns it off to save memory and time."""
-        """Processes to use; `parallel.compute_in_parallel` splits independent lines."""
 
     # ------------------------------------------------------------ errors
     def fail(
@@ -344,10 +341,6 @@ class Settler:
     def statement(self) -> Statement:
         """Every line of the run, rounded, as a statement."""
         run = self.run
-        if self.jobs > 1:
-            from ersl.interpreter.parallel import compute_in_parallel
-
-            compute_in_parallel(self)
         lines: list[Line] = []
         for name in self.symbols.line_names():
             drafts = self.lines(name)
