@@ -14,25 +14,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from contract_test_cases import HEADER, VISIT_82
 
 from ersl.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "contract_tests"
 
-CLINIC_TESTS = """\
-use "clinic.ersl"
-
-test "an 82-year-old's visit gets the 80+ weight" {
-  period 2022-03
-  given {
-    provider VC1 {}
-    patient  P1 { birth_date 1940-01-15 }
-    visit    V1 { patient P1, provider VC1, date 2022-03-10, profession doctor, mode physical }
-  }
-  expect {
-    VC1 "Besök" 2022-03 = 300.00 kr
-  }
-}
+CLINIC_TESTS = (
+    HEADER
+    + VISIT_82
+    + """\
 
 test "a phone visit is not paid" {
   period 2022-03
@@ -46,6 +37,7 @@ test "a phone visit is not paid" {
   }
 }
 """
+)
 
 FAILING_TEST = """\
 

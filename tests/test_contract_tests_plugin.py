@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from contract_test_cases import HEADER, VISIT_82
 
 from ersl.cli import main
 
@@ -22,20 +23,10 @@ pytest_plugins = ["pytester"]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "contract_tests"
 
-TESTS = """\
-use "clinic.ersl"
-
-test "an 82-year-old's visit gets the 80+ weight" {
-  period 2022-03
-  given {
-    provider VC1 {}
-    patient  P1 { birth_date 1940-01-15 }
-    visit    V1 { patient P1, provider VC1, date 2022-03-10, profession doctor, mode physical }
-  }
-  expect {
-    VC1 "Besök" 2022-03 = 300.00 kr
-  }
-}
+TESTS = (
+    HEADER
+    + VISIT_82
+    + """\
 
 test "a 70-year-old's visit gets the 80+ weight" {
   period 2022-03
@@ -54,6 +45,7 @@ property "visits are never paid more than 300 kr" {
   for every provider q
 }
 """
+)
 
 
 # Hypothesis's own pytest plugin costs about a second per inner run; ours needs none of it.
