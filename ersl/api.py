@@ -48,11 +48,13 @@ class Contract:
         period: str,
         params: dict[str, object] | None = None,
         keep_units: bool = True,
+        batches: bool = True,
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
         as ERSL text (`"200 kr"`), a CSV path for tables, or AST values.
         `keep_units=False` drops units once their lines are made (less memory, no unit-level
-        explanations)."""
+        explanations). `batches=False` evaluates every unit and aggregate one by one, the
+        reference that batch evaluation is tested against (same statement, slower)."""
         from ersl.interpreter.run import Run
         from ersl.interpreter.settle import Settler
 
@@ -72,6 +74,7 @@ class Contract:
             ) from None
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
         run = Run(self.checked, data, overrides)
+        run.batches = batches
         settler = Settler(run, run_period)
         settler.keep_units = keep_units
         with bulk_work():

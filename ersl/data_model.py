@@ -273,6 +273,28 @@ class Entity(Record):
         return () if t is None else tuple(zip(t.dates, t.values, strict=True))
 
 
+def attribute_column(entities: Sequence[Entity], field: str, dates: Sequence[date]) -> list:
+    """`entity.attribute(field, on)` for each entity and date of two equal-length columns
+    of one entity type (bulk settlement); raises `MissingAttribute` as `attribute` does."""
+    if not entities:
+        return []
+    i = entities[0].info.index[field]
+    out = []
+    for entity, on in zip(entities, dates, strict=True):
+        timeline = entity._timelines.get(field)
+        value = _MISSING
+        if timeline is not None:  # Timeline.at, inlined
+            at = bisect_right(timeline.dates, on) - 1
+            if at >= 0:
+                value = timeline.values[at]
+        if value is _MISSING:
+            value = entity.values[i]
+            if value is None:
+                raise MissingAttribute(entity.info.name, entity.id, field, on)
+        out.append(value)
+    return out
+
+
 class _DateIndex:
     """Records in canonical order (date, id) with their date ordinals, for range look-ups."""
 
@@ -282,7 +304,8 @@ class _DateIndex:
         self.records = tuple(records)
         self.ordinals: list[int] | None = None
         if self.records and self.records[0].info.date_index is not None:
-            self.ordinals = [r.date.toordinal() for r in self.records]
+            at = self.records[0].info.date_index
+            self.ordinals = [r.values[at].toordinal() for r in self.records]
 
     def between(self, start: date | None, end: date | None) -> tuple[Record, ...]:
         """The records dated within ``start .. end`` (inclusive; None is open)."""
@@ -527,6 +550,25 @@ class Dataset:
         listing = recs[i]
         end = listing["end"]
         return listing if end is None or on <= end else None
+
+    def listed_at_column(self, patients: Sequence[Entity], dates: Sequence[date]) -> list:
+        """`listed_at(patient, on)` for each patient and date of two equal-length columns."""
+        if self._listing_by_patient is None:
+            self._listing_indexes()
+        by_patient = self._listing_by_patient
+        out = []
+        for patient, on in zip(patients, dates, strict=True):
+            entry = by_patient.get(patient.id)  # type: ignore[union-attr]
+            provider = None
+            if entry is not None:
+                i = bisect_right(entry[0], on.toordinal()) - 1
+                if i >= 0:
+                    listing = entry[1][i]
+                    end = listing["end"]
+                    if end is None or on <= end:
+                        provider = listing["provider"]
+            out.append(provider)
+        return out
 
     def listed_at(self, patient: Entity | str, on: date) -> Entity | None:
         """The provider the patient is listed at on ``on`` (end day inclusive), or None."""

@@ -11,6 +11,7 @@ This module is pure and depends only on the standard library.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -212,6 +213,20 @@ def largest_remainder(
 def exact_sum(values) -> Fraction:
     """The exact sum of many Fractions/ints, fast: numerators are added per
     denominator with integer arithmetic, and the few denominators combined at the end."""
+    values = values if isinstance(values, list) else list(values)
+    if _FAST and len(values) > 64:
+        try:  # every value a Fraction: read both fields with C getters
+            numerators = list(map(_NUMERATOR, values))
+            denominators = list(map(_DENOMINATOR, values))
+        except AttributeError:  # an int among them
+            pass
+        else:
+            distinct = set(denominators)
+            if len(distinct) <= 64:  # one common denominator keeps the products small
+                common = math.lcm(*distinct)
+                scale = {d: common // d for d in distinct}
+                scaled = map(operator.mul, numerators, map(scale.__getitem__, denominators))
+                return Fraction(sum(scaled), common)
     by_denominator: dict[int, int] = {}
     for value in values:
         if isinstance(value, int):
@@ -223,6 +238,10 @@ def exact_sum(values) -> Fraction:
     for d, n in by_denominator.items():
         total += Fraction(n, d)
     return total
+
+
+_NUMERATOR = operator.attrgetter("_numerator")
+_DENOMINATOR = operator.attrgetter("_denominator")
 
 
 def _fast_constructor_works() -> bool:
@@ -250,6 +269,37 @@ def ratio(numerator: int, denominator: int) -> Fraction:
     value._numerator = numerator // g
     value._denominator = denominator // g
     return value
+
+
+def products(left, right) -> list:
+    """`[product(a, b) for a, b in zip(left, right)]`, with the Fraction fields read directly."""
+    if not _FAST:  # pragma: no cover
+        return list(map(product, left, right))
+    gcd, new = math.gcd, object.__new__
+    out = []
+    append = out.append
+    for a, b in zip(left, right, strict=True):
+        if type(a) is Fraction:
+            an, ad = a._numerator, a._denominator
+        elif type(a) is int:
+            if type(b) is int:
+                append(a * b)
+                continue
+            an, ad = a, 1
+        else:
+            raise TypeError(f"cannot multiply {a!r}")
+        if type(b) is Fraction:
+            bn, bd = b._numerator, b._denominator
+        elif type(b) is int:
+            bn, bd = b, 1
+        else:
+            raise TypeError(f"cannot multiply {b!r}")
+        n, d = an * bn, ad * bd
+        g = gcd(n, d)
+        value = new(Fraction)
+        value._numerator, value._denominator = n // g, d // g
+        append(value)
+    return out
 
 
 def product(a, b) -> Fraction:

@@ -412,6 +412,29 @@ payment "Exists" {
     }
 
 
+def test_sum_of_no_rates_is_zero_kr_per_year(tmp_path):
+    """`sum` over an empty collection is the zero of its type, so a rate sum adds to a
+    rate (it used to be the number 0, and `rate + 0` stopped the run)."""
+    src = contract("""
+payment "Per visit in the month" {
+  kind   fixed
+  per    listed patient p at q each month
+  amount 120 kr/year + sum(60 kr/year for Visit v where v.patient == p within 30 days)
+}
+""")
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        listing("P1", "VC1", "2022-01-01", "2022-02-28"),
+        visit("V1", "P1", "VC1", "2022-01-20"),  # within 30 days before 2022-02-01
+    ]
+    result = settle(tmp_path, src, records)
+    assert result.lines == {
+        ("VC1", "2022-01", "Per visit in the month"): "10.00",  # no visit: 120 / 12
+        ("VC1", "2022-02", "Per visit in the month"): "15.00",  # (120 + 60) / 12
+    }
+
+
 def test_count_listed_patients_with_where_on_the_context_date(tmp_path):
     src = contract("""
 payment "Elderly" {

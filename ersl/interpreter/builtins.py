@@ -12,8 +12,10 @@ from ersl import ast
 from ersl.dates import age, age_in_year, month_start_dates
 from ersl.exact import round_to
 from ersl.interpreter.arithmetic import EvalError, add, divide, shift
+from ersl.interpreter.batch import Fallback
+from ersl.interpreter.batch_aggregates import aggregate_for
 from ersl.interpreter.evaluate import describe
-from ersl.interpreter.values import DurationValue, RateValue
+from ersl.interpreter.values import DurationValue, RateValue, zero_of
 
 
 def _arg(ev, node: ast.Call, env, i: int = 0):
@@ -176,17 +178,28 @@ def _monthly_average(ev, node, env):
 
 
 def _count(ev, node, env):
-    return sum(1 for _ in ev.members(node.args[0].collection, env))
+    try:
+        return aggregate_for(ev.run, node, env)
+    except Fallback:
+        return sum(1 for _ in ev.members(node.args[0].collection, env))
 
 
 def _exists(ev, node, env):
-    return any(True for _ in ev.members(node.args[0].collection, env))
+    try:
+        return aggregate_for(ev.run, node, env)
+    except Fallback:
+        return any(True for _ in ev.members(node.args[0].collection, env))
 
 
 def _sum(ev, node, env):
+    if isinstance(node.args[0], ast.AggregateArg):
+        try:
+            return aggregate_for(ev.run, node, env)
+        except Fallback:
+            pass
     values = _values_of(ev, node, env)
     if not values:
-        return 0
+        return zero_of(ev.types.get(id(node)))
     total = values[0]
     for value in values[1:]:
         total = add(total, value)

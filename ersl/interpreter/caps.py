@@ -9,6 +9,7 @@ from ersl import ast
 from ersl.dates import Period
 from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
+from ersl.interpreter.batch import Batch, Fallback, true_rows
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env
 from ersl.interpreter.units import line_periods, valid_range
@@ -71,29 +72,67 @@ def _units_by_payee(settler, payment: ast.Payment) -> dict:
 def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> Fraction:
     """A: the exact total, after weights, of the capped payments' units paid to the
     provider in the period that match `where` and are not covered by a bundle."""
-    ev = settler.run.evaluator
-    where = None
-    if cap.applies.var is not None and cap.applies.where is not None:
-        where = ev._truth_fn(cap.applies.where)
     amounts = []
     for payment in payments:
-        var = payment.basis.var.name if payment.basis is not None else None
-        for unit in _units_by_payee(settler, payment).get(id(provider), ()):
-            if not (period.start <= unit.date <= period.end):
-                continue
-            if settler.covering(unit.record) is not None:
-                continue
-            if where is not None:
-                env = Env(
-                    {
-                        **unit.bindings,
-                        cap.applies.var.name: unit.bindings.get(var),
-                        cap.provider_var.name: provider,
-                    },
-                    unit.date,
-                    unit.period,
-                )
-                if not where(env):
-                    continue
-            amounts.append(unit.amount)
+        units = [
+            unit
+            for unit in _units_by_payee(settler, payment).get(id(provider), ())
+            if period.start <= unit.date <= period.end and settler.covering(unit.record) is None
+        ]
+        if cap.applies.var is None or cap.applies.where is None:
+            amounts.extend(unit.amount for unit in units)
+            continue
+        try:
+            amounts.extend(_matching_in_batches(settler.run, cap, payment, provider, units))
+        except Fallback:
+            amounts.extend(_matching(settler.run, cap, payment, provider, units))
     return exact_sum(amounts)
+
+
+def _bindings(cap: ast.Cap, payment: ast.Payment, provider, unit) -> dict:
+    """What the cap's `where` sees for a unit: its bindings, the cap's variable for the
+    unit's record, and the cap's provider."""
+    var = payment.basis.var.name if payment.basis is not None else None
+    return {
+        **unit.bindings,
+        cap.applies.var.name: unit.bindings.get(var),
+        cap.provider_var.name: provider,
+    }
+
+
+def _matching(run, cap: ast.Cap, payment: ast.Payment, provider, units) -> list[Fraction]:
+    """The amounts of the units the cap's `where` holds for, unit by unit."""
+    where = run.evaluator._truth_fn(cap.applies.where)
+    return [
+        unit.amount
+        for unit in units
+        if where(Env(_bindings(cap, payment, provider, unit), unit.date, unit.period))
+    ]
+
+
+def _matching_in_batches(run, cap: ast.Cap, payment, provider, units) -> list[Fraction]:
+    """`_matching` with `where` evaluated for each line period's units at once."""
+    if not run.batching() or not units:
+        raise Fallback
+    where = run.batch.truths(cap.applies.where)
+    before = dict(run.bands_hit)
+    out = []
+    try:
+        start = 0
+        while start < len(units):
+            period = units[start].period
+            stop = start
+            while stop < len(units) and units[stop].period is period:
+                stop += 1
+            group = units[start:stop]
+            rows = [_bindings(cap, payment, provider, unit) for unit in group]
+            columns = {name: [row[name] for row in rows] for name in rows[0]}
+            batch = Batch(columns, [unit.date for unit in group], period)
+            out.extend(group[i].amount for i in true_rows(where(batch)))
+            start = stop
+    except Exception:  # noqa: BLE001 - the unit-by-unit path reports whatever it was
+        run.bands_hit.clear()
+        run.bands_hit.update(before)
+        run.bulk_fallbacks.append(f'cap "{cap.name}"')
+        raise Fallback from None
+    return out

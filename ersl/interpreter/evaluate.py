@@ -195,6 +195,8 @@ class Evaluator:
 
     def _c_SetLit(self, node):
         items = [self.compile(item) for item in node.items]
+        if all(isinstance(item, _LITERALS) for item in node.items):
+            return self._constant(frozenset(item(None) for item in items))
         return lambda env: frozenset(item(env) for item in items)
 
     def _c_Name(self, node: ast.Name):
@@ -397,6 +399,7 @@ class Evaluator:
                 yield record, inner
 
 
+_LITERALS = (ast.Number, ast.Quantity, ast.StringLit, ast.BoolLit, ast.DateLit)
 _PLAIN_NUMBERS = (T.INT, T.DECIMAL, T.PERCENT, T.PP, T.MONEY)
 
 

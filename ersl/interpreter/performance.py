@@ -8,6 +8,8 @@ from fractions import Fraction
 from ersl import ast
 from ersl.dates import Period
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
+from ersl.interpreter.batch import Batch, Fallback
+from ersl.interpreter.batch_aggregates import expand
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env
 from ersl.interpreter.units import line_periods, valid_range
@@ -39,6 +41,38 @@ def indicator_counts(settler, indicator: ast.Indicator, provider, period: Period
     if indicator.reported:
         value = settler.run.data.indicator_value(provider, indicator.name, period.label)
         return (None if value is None else Fraction(value)), None, None
+    try:
+        population, numerator = _counts_in_batch(settler.run, indicator, provider, period)
+    except Fallback:
+        population, numerator = _counts(settler, indicator, provider, period)
+    result = None if population == 0 else Fraction(numerator, population)
+    return result, population, numerator
+
+
+def _counts_in_batch(run, indicator: ast.Indicator, provider, period: Period) -> tuple[int, int]:
+    """(population, numerator) evaluated for all members at once (`batch_aggregates`)."""
+    if not run.batching():
+        raise Fallback
+    bev = run.batch
+    outer = Batch.on({indicator.provider_var.name: [provider]}, 1, period.end, period)
+    before = dict(run.bands_hit)
+    try:
+        members = expand(bev, indicator.population, outer)[1]
+        if indicator.exclude is not None and members.n:
+            excluded = bev.truths(indicator.exclude)(members)
+            members = members.take([i for i, out in enumerate(excluded) if not out])
+        if members.n == 0:
+            return 0, 0
+        return members.n, sum(1 for holds in bev.truths(indicator.numerator)(members) if holds)
+    except Exception:  # noqa: BLE001 - the unit-by-unit path reports whatever it was
+        run.bands_hit.clear()
+        run.bands_hit.update(before)
+        run.bulk_fallbacks.append(f'indicator "{indicator.name}"')
+        raise Fallback from None
+
+
+def _counts(settler, indicator: ast.Indicator, provider, period: Period) -> tuple[int, int]:
+    """(population, numerator), member by member."""
     ev = settler.run.evaluator
     env = Env({indicator.provider_var.name: provider}, period.end, period)
     population = numerator = 0
@@ -57,8 +91,7 @@ def indicator_counts(settler, indicator: ast.Indicator, provider, period: Period
             f"provider {provider.id}",
             period.end,
         ) from None
-    result = None if population == 0 else Fraction(numerator, population)
-    return result, population, numerator
+    return population, numerator
 
 
 def score(settler, ref: ast.IndicatorRef, provider, period: Period) -> Fraction | None:

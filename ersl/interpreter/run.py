@@ -15,6 +15,7 @@ from ersl.dates import Period
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.errors import ErslError
 from ersl.interpreter.arithmetic import EvalError
+from ersl.interpreter.batch import BatchEvaluator, Fallback, count_bands
 from ersl.interpreter.codes import CodeMatcher
 from ersl.interpreter.evaluate import Env, Evaluator, describe
 from ersl.span import Span
@@ -81,6 +82,27 @@ class Table:
             code="E0902",
         )
 
+    def lookup_many(self, keys: list, ev: Evaluator, batch) -> list:
+        """`lookup` for every key of a batch (`ersl.interpreter.batch`): each distinct key
+        is looked up once; a problem raises for the scalar path to report."""
+        if not all(isinstance(entry.value, _CONSTANTS) for entry in self.entries):
+            return [self.lookup(k, ev, env) for k, env in zip(keys, batch.envs(), strict=True)]
+        env = Env({}, batch.dates[0], batch.period)
+        if self._bands is None:
+            self._bands = self._compile(ev, env)
+        values, hits = {}, {}
+        for key in set(keys):
+            if key is None:
+                raise Fallback
+            for test, _entry, hit, value in self._bands:
+                if test(key):
+                    values[key], hits[key] = value(env), hit
+                    break
+            else:
+                raise Fallback
+        count_bands(ev.run, hits, keys)
+        return [values[key] for key in keys]
+
 
 class MappingTable:
     """A table given as input (`--param fee=fees.csv`): exact keys to values."""
@@ -98,6 +120,11 @@ class MappingTable:
                 code="E0902",
             )
         return self.values[key]
+
+    def lookup_many(self, keys: list, ev: Evaluator, batch) -> list:
+        """`lookup` for every key of a batch; a missing key raises for the scalar path."""
+        values = self.values
+        return [values[key] for key in keys]
 
 
 class Run:
@@ -134,6 +161,14 @@ class Run:
         self.bands_hit: dict[tuple[str, int], int] = {}
         self.trace_sink: list | None = None
         self._listed: dict[datetime.date, list] = {}
+        self._listed_columns: dict[datetime.date, tuple[list, list]] = {}
+        self.batch = BatchEvaluator(self.evaluator)
+        """Batch forms of the evaluator's closures (bulk settlement)."""
+        self.batches = True
+        """Evaluate in batches where possible; False evaluates every unit and aggregate
+        one by one (the reference the batches are tested against)."""
+        self.bulk_fallbacks: list[str] = []
+        """What had to be settled unit by unit after a batch gave up (for tests)."""
         self.settler = None
         self._p4p = None
         self._check_required()
@@ -189,6 +224,10 @@ class Run:
             self._values[key] = self.evaluator.eval(value, env)
         return self._values[key]
 
+    def batching(self) -> bool:
+        """Whether work may be done in batches now (not when tracing for an explanation)."""
+        return self.batches and self.trace_sink is None
+
     def listed_on(self, first: datetime.date) -> list:
         """(provider, patient) pairs listed on a date, providers and patients by id
         (shared by every listed-patient payment of the run)."""
@@ -200,6 +239,17 @@ class Run:
                 for patient in self.data.listed_patients(provider, first)
             ]
         return pairs
+
+    def listed_columns(self, first: datetime.date) -> tuple[list, list]:
+        """`listed_on(first)` as two columns: providers and patients."""
+        columns = self._listed_columns.get(first)
+        if columns is None:
+            pairs = self.listed_on(first)
+            columns = self._listed_columns[first] = (
+                [provider for provider, _ in pairs],
+                [patient for _, patient in pairs],
+            )
+        return columns
 
     def param_getter(self, name: str):
         """A closure giving the parameter's value in an env; constant values are read once."""

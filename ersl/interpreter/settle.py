@@ -16,7 +16,7 @@ from ersl.dates import Period, period_containing
 from ersl.diagnostics import Diagnostic
 from ersl.errors import ErslError
 from ersl.exact import largest_remainder, round_to
-from ersl.interpreter import caps, performance
+from ersl.interpreter import bulk, caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes
 from ersl.interpreter.drafts import LineDraft
@@ -48,6 +48,7 @@ class Settler:
             contract.reconcile.name if contract and contract.reconcile else "yearly"
         )
         self._units: dict[str, list[Unit]] = {}
+        self._bulk: dict[str, list[LineDraft] | None] = {}
         self._lines: dict[str, list[LineDraft]] = {}
         self._episodes = None
         self._charges: dict[str, list[LineDraft]] = {}
@@ -111,10 +112,25 @@ class Settler:
                 names.update(cap.applies.names)
         return names
 
+    def _bulk_lines(self, payment: ast.Payment) -> list[LineDraft] | None:
+        """The payment's lines settled in batches (tried once), or None."""
+        if payment.name not in self._bulk:
+            capped = payment.name in self._capped()
+            self._bulk[payment.name] = bulk.payment_lines(self, payment, capped)
+        return self._bulk[payment.name]
+
+    def store_units(self, name: str, units: list[Unit]) -> None:
+        """Keep a payment's units (for its caps) when they were made in batches."""
+        self._units[name] = units
+
     def units_of(self, payment: ast.Payment) -> list[Unit]:
         """The paid units of a payment in the run (after `where`, bundle coverage, weights)."""
         if payment.name in self._units:
             return self._units[payment.name]
+        if not self.keep_units:
+            self._bulk_lines(payment)  # stores the units of a capped payment
+            if payment.name in self._units:
+                return self._units[payment.name]
         run, ev = self.run, self.run.evaluator
         valid = valid_range(self.run.contract.valid if self.run.contract else None, payment.valid)
         units: list[Unit] = []
@@ -209,6 +225,9 @@ class Settler:
 
     def payment_lines(self, payment: ast.Payment) -> list[LineDraft]:
         """Lines of a payment: its units grouped by payee and period, bundle rules applied."""
+        drafts = self._bulk_lines(payment)
+        if drafts is not None:
+            return drafts
         kind = payment.kind.name if payment.kind else "variable"
         groups: dict[tuple[str, str], LineDraft] = {}
         per_event = isinstance(payment.basis, ast.EventBasis)

@@ -34,7 +34,7 @@ ONE_DAY = DurationValue(Fraction(1), "days")
 _MONTHS: dict[datetime.date, DurationValue] = {}
 
 
-def _one_month(first: datetime.date) -> DurationValue:
+def one_month(first: datetime.date) -> DurationValue:
     """One calendar month starting on `first`, knowing its actual days (for kr/day)."""
     duration = _MONTHS.get(first)
     if duration is None:
@@ -105,20 +105,13 @@ def iterate_units(
     if end < start:
         return
 
-    periods: dict[datetime.date, Period] = {}
-
-    def line_period(d: datetime.date) -> Period:
-        period = periods.get(d)
-        if period is None:
-            period = periods[d] = clip(period_containing(d, settle_unit), *valid)
-        return period
-
+    line_period = line_period_of(valid, settle_unit)
     match basis:
         case ast.ListedBasis(var=p, provider_var=q):
             pv, qv = p.name, q.name
             for first in month_start_dates(start, end):
                 period = line_period(first)
-                duration = _one_month(first)
+                duration = one_month(first)
                 for provider, patient in run.listed_on(first):
                     yield Unit(
                         {pv: patient, qv: provider},
@@ -156,7 +149,7 @@ def iterate_units(
                             first,
                             _payee_of(record),
                             line_period(first),
-                            _one_month(first),
+                            one_month(first),
                             record,
                             _label(record),
                         )
@@ -211,6 +204,28 @@ def iterate_units(
                         episode,
                         f"episode {episode.id}",
                     )
+
+
+def run_range(
+    valid: tuple[datetime.date, datetime.date], run_period: Period
+) -> tuple[datetime.date, datetime.date] | None:
+    """The days both the valid range and the run period cover, or None."""
+    start, end = max(valid[0], run_period.start), min(valid[1], run_period.end)
+    return None if end < start else (start, end)
+
+
+def line_period_of(valid: tuple[datetime.date, datetime.date], settle_unit: str):
+    """A function giving the line period of a date: its calendar period (month, quarter,
+    year) clipped to the valid range, remembered per date."""
+    periods: dict[datetime.date, Period] = {}
+
+    def line_period(d: datetime.date) -> Period:
+        period = periods.get(d)
+        if period is None:
+            period = periods[d] = clip(period_containing(d, settle_unit), *valid)
+        return period
+
+    return line_period
 
 
 def _payee_of(record):

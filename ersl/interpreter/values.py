@@ -82,3 +82,16 @@ def number_value(node: ast.Number):
     if node.value.denominator == 1 and "." not in node.text:
         return int(node.value)
     return node.value
+
+
+def zero_of(t) -> object:
+    """The zero of a static type (`ersl.types`): what `sum` of no values gives —
+    0 kr/year for rates, 0 days/months for durations, 0 for numbers."""
+    from ersl import types as T
+
+    t = T.strip_optional(t) if t is not None else None
+    if isinstance(t, T.Rate):
+        return RateValue(Fraction(0), t.per)
+    if isinstance(t, T.Duration):
+        return DurationValue(Fraction(0), t.unit)
+    return 0

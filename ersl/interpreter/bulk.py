@@ -1,0 +1,211 @@
+"""Settling a payment in batches: the same lines as unit-by-unit settlement, faster.
+
+`payment_lines` walks a payment's units a line period at a time — every listed
+patient of a month, every visit of a month — and prices them with the batch
+forms of the contract's expressions (`ersl.interpreter.batch`). It is used by
+`ersl run` (nothing traced for explanations) for listed-patient and event
+bases. It returns None when only the unit-by-unit path can settle the payment
+(a `split`, bundle coverage, another basis) or when a batch gave up on a
+problem; the unit-by-unit path then settles it and reports any error with the
+declaration, entity and date, exactly as without batches.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ersl import ast
+from ersl.dates import month_start_dates
+from ersl.exact import products
+from ersl.interpreter.arithmetic import rate_times_duration
+from ersl.interpreter.batch import Batch, true_rows
+from ersl.interpreter.drafts import LineDraft
+from ersl.interpreter.units import Unit, line_period_of, one_month, run_range, valid_range
+from ersl.interpreter.values import RateValue
+
+
+def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft] | None:
+    """The payment's draft lines settled in batches, or None for the unit-by-unit path.
+
+    When `capped`, the payment's units are also stored for its caps.
+    """
+    run = settler.run
+    if settler.keep_units or not run.batching() or payment.basis is None:
+        return None
+    if _uses_split(payment.amount):
+        return None
+    per_event = isinstance(payment.basis, ast.EventBasis)
+    if per_event and settler.symbols.bundles:
+        return None  # coverage by bundles is decided unit by unit
+    valid = valid_range(run.contract.valid if run.contract else None, payment.valid)
+    if valid is None or not isinstance(payment.basis, (ast.ListedBasis, ast.EventBasis)):
+        return None
+    before = dict(run.bands_hit)
+    try:
+        return _settle(settler, payment, _batches(payment.basis, settler, valid), capped)
+    except Exception:  # noqa: BLE001 - whatever it was, the unit-by-unit path reports it
+        run.bands_hit.clear()
+        run.bands_hit.update(before)
+        run.bulk_fallbacks.append(payment.name)
+        return None
+
+
+def _uses_split(node) -> bool:
+    if isinstance(node, ast.Call) and node.func.name == "split":
+        return True
+    for attribute in getattr(type(node), "__attrs_attrs__", ()):
+        value = getattr(node, attribute.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, ast.Node) and _uses_split(child):
+                return True
+    return False
+
+
+def _batches(basis: ast.Basis, settler, valid):
+    """(batch, payees, records, duration) per line period (per month for listed patients)."""
+    run = settler.run
+    days = run_range(valid, settler.period)
+    if days is None:
+        return
+    line_period = line_period_of(valid, settler.settle_unit)
+    if isinstance(basis, ast.ListedBasis):
+        for first in month_start_dates(*days):
+            providers, patients = run.listed_columns(first)
+            columns = {basis.var.name: patients, basis.provider_var.name: providers}
+            batch = Batch.on(columns, len(patients), first, line_period(first))
+            yield batch, providers, None, one_month(first)
+        return
+    records = run.data.between(basis.type.name, *days)
+    if not records:
+        return
+    provider_at = records[0].info.index.get("provider")
+    start = 0
+    while start < len(records):  # records are in date order: line periods are runs
+        period = line_period(records[start].date)
+        stop = start
+        while stop < len(records) and records[stop].date <= period.end:
+            stop += 1
+        group = records[start:stop]
+        dates = [record.date for record in group]
+        if provider_at is None:
+            payees = [None] * len(group)
+        else:
+            payees = [record.values[provider_at] for record in group]
+        yield Batch({basis.var.name: list(group)}, dates, period), payees, group, None
+        start = stop
+
+
+def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDraft]:
+    bev = settler.run.batch
+    kind = payment.kind.name if payment.kind else "variable"
+    where = None if payment.basis.where is None else bev.truths(payment.basis.where)
+    amount = _money_fn(bev, payment.amount)
+    weights = [(bev.truths(w.when), bev.compile(w.factor)) for w in payment.weights]
+    payee_fn = None if payment.payee is None else bev.compile(payment.payee)
+    drafts: dict[tuple[str, str], LineDraft] = {}
+    units: list[Unit] = []
+    for batch, payees, records, duration in batches:
+        if where is not None:
+            rows = true_rows(where(batch))
+            if len(rows) < batch.n:
+                batch = batch.take(rows)
+                payees = [payees[i] for i in rows]
+                records = None if records is None else [records[i] for i in rows]
+        if batch.n == 0:
+            continue
+        values = amount(batch, duration)
+        for when, factor in weights:
+            rows = true_rows(when(batch))
+            if rows:
+                for i, value in zip(rows, factor(batch.take(rows)), strict=True):
+                    values[i] = values[i] * _fraction(value)
+        if payee_fn is not None:
+            payees = payee_fn(batch)
+        if None in payees:
+            raise ValueError("a unit has no payee")  # the unit-by-unit path says which
+        _add_to_lines(drafts, payees, values, batch.period, payment, kind)
+        if capped:
+            units.extend(_units(batch, payees, records, duration, values, payee_fn is not None))
+    if capped:
+        settler.store_units(payment.name, units)
+    return list(drafts.values())
+
+
+def _money_fn(bev, node: ast.Expr):
+    """`fn(batch, duration)`: each unit's amount as a Fraction. A rate × a number is
+    priced as (the rate × the duration) × the number — equal, exactly, and one
+    product per unit instead of two."""
+    if isinstance(node, ast.Binary) and node.op == "*":
+        for rate, number in ((node.left, node.right), (node.right, node.left)):
+            if bev.is_rate(rate) and bev.is_number(number):
+                money, numbers = _money_fn(bev, rate), bev.compile(number)
+                return lambda batch, duration: products(money(batch, duration), numbers(batch))
+    values = bev.compile(node)
+    return lambda batch, duration: _money(values(batch), duration)
+
+
+def _money(values: list, duration) -> list:
+    """Each unit's amount as a Fraction: rates × the unit's duration (shared rate
+    objects, e.g. a table's band value, are converted once)."""
+    out = []
+    converted: dict[int, Fraction] = {}
+    for value in values:
+        if type(value) is Fraction:
+            out.append(value)
+        elif type(value) is RateValue:
+            money = converted.get(id(value))
+            if money is None:
+                money = converted[id(value)] = rate_times_duration(value, duration)
+            out.append(money)
+        else:
+            out.append(Fraction(value))
+    return out
+
+
+def _fraction(value) -> Fraction:
+    return value if type(value) is Fraction else Fraction(value)
+
+
+def _add_to_lines(drafts: dict, payees: list, values: list, period, payment, kind: str) -> None:
+    """Add a batch's amounts to the lines of their payees (one line per payee and period)."""
+    n = len(payees)
+    # Listed patients come provider by provider: add whole runs of one payee at a time.
+    starts = [0] + [i for i in range(1, n) if payees[i] is not payees[i - 1]]
+    if len(starts) * 4 <= n:
+        runs = [(payees[a], values[a:b]) for a, b in zip(starts, [*starts[1:], n], strict=True)]
+    else:
+        by_payee: dict = {}
+        for payee, value in zip(payees, values, strict=True):
+            amounts = by_payee.get(payee)
+            if amounts is None:
+                amounts = by_payee[payee] = []
+            amounts.append(value)
+        runs = list(by_payee.items())
+    for payee, amounts in runs:
+        key = (payee.id, period.label)
+        draft = drafts.get(key)
+        if draft is None:
+            draft = drafts[key] = LineDraft(payee, period, payment.name, kind, payment)
+        draft.units.extend(amounts)
+
+
+def _units(batch: Batch, payees, records, duration, values, overridden: bool) -> list[Unit]:
+    """Unit objects for a capped payment (a cap's `where` reads their bindings)."""
+    names = list(batch.columns)
+    columns = [batch.columns[name] for name in names]
+    units = []
+    for i, (payee, value) in enumerate(zip(payees, values, strict=True)):
+        record = None if records is None else records[i]
+        unit = Unit(
+            {name: column[i] for name, column in zip(names, columns, strict=True)},
+            batch.dates[i],
+            payee,
+            batch.period,
+            duration,
+            record,
+            None,
+        )
+        unit.amount = value
+        unit.overridden = overridden
+        units.append(unit)
+    return units

@@ -1,0 +1,353 @@
+"""Batch evaluation (`ersl/interpreter/batch*.py`, `bulk.py`) against the unit-by-unit
+interpreter, which stays the reference (issue #3 design note).
+
+The differential property generates contracts from the expression forms the batches
+handle (bindings, fields and time-varying attributes, tables with and without a band
+for every key, arithmetic on numbers and rates, `and`/`or`/`not`/`if`/`otherwise`,
+`in` with literal sets, user functions, `age`, `listed_at`, `count`/`exists`/`sum`,
+weights, caps and indicators) and settles each twice: in batches (as `ersl run`
+does) and one unit at a time. The statements must be byte-identical, the table-band
+counts equal, and a run-time error must be the same error with the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from interp_helpers import contract, listing, patient, provider, visit
+from test_examples import PARAMS
+from test_interp_properties import _WORK, _counter, _load, datasets
+
+import ersl.api as api
+from ersl.errors import ErslError
+
+REPO = Path(__file__).resolve().parent.parent
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# ---------------------------------------------------------------- generated expressions
+
+LISTED_CONDITIONS = [
+    "age(p) >= {n}",
+    "age(p) < {n}",
+    "(p.cni otherwise 0) > {d}",
+    "p.cni <= {d}",
+    "listed_at(p, today) == q",
+    "month(today) <= {m}",
+    'p.sex == "F"',
+    "exists(Visit v where v.patient == p and v.mode in {{physical, video}} within 60 days)",
+    "count(Visit v where v.patient == p within 90 days) >= 1",
+]
+LISTED_RATES = [
+    "age_rate(age(p))",
+    "cni_rate * p.cni",
+    "cni_rate * (p.cni otherwise 1)",
+    "cni_rate * boost(p.cni otherwise 0)",
+    "young_rate(age(p))",  # no band for 65 and over: a run-time error for older patients
+    "cni_rate / p.cni",  # a CNI of 0 divides by zero
+    "sum(100 kr/year for Visit v where v.patient == p within 30 days)",
+    "100 kr/year * count(Visit v where v.patient == p and v.profession == doctor within 90 days)",
+]
+VISIT_CONDITIONS = [
+    "v.mode in {{physical, home, video}}",
+    "v.profession == doctor",
+    "v.profession != nurse",
+    "v.provider == listed_at(v.patient, v.date)",
+    "age(v.patient) >= {n}",
+    "month(v.date) <= {m}",
+    "v.mode == home",
+]
+VISIT_MONEY = [
+    "fee(v.profession)",
+    "fee(v.profession) * {f}",
+    "doubled(fee(v.profession))",
+    "fee(v.profession) + 10 kr",
+    "if v.mode == home then 300 kr else fee(v.profession)",
+    "strict_fee(v.profession)",  # only doctors and nurses: an error for other professions
+]
+
+
+@st.composite
+def conditions(draw, forms: list[str], depth: int = 2):
+    """A condition built from `forms` with `and`, `or`, `not` (a few levels deep)."""
+    kind = draw(st.integers(0, 4 if depth > 0 else 0))
+    if kind == 0 or depth == 0:
+        form = draw(st.sampled_from(forms))
+        return form.format(
+            n=draw(st.sampled_from([6, 65, 75, 80])),
+            d=draw(st.sampled_from(["0.5", "1", "1.25"])),
+            m=draw(st.integers(1, 12)),
+        )
+    if kind == 1:
+        return f"not ({draw(conditions(forms, depth - 1))})"
+    op = "and" if kind in (2, 3) else "or"
+    return f"({draw(conditions(forms, depth - 1))}) {op} ({draw(conditions(forms, depth - 1))})"
+
+
+@st.composite
+def rates(draw, depth: int = 1):
+    """A money-per-year amount for a listed patient month."""
+    kind = draw(st.integers(0, 3 if depth > 0 else 0))
+    if kind == 0 or depth == 0:
+        return draw(st.sampled_from(LISTED_RATES))
+    if kind == 1:
+        return f"({draw(rates(depth - 1))}) + ({draw(rates(depth - 1))})"
+    if kind == 2:
+        cond = draw(conditions(LISTED_CONDITIONS, 1))
+        return f"if {cond} then {draw(rates(depth - 1))} else {draw(rates(depth - 1))}"
+    return f"({draw(rates(depth - 1))}) * {draw(st.sampled_from(['2', '0.5', '1.25']))}"
+
+
+@st.composite
+def visit_money(draw):
+    form = draw(st.sampled_from(VISIT_MONEY))
+    return form.format(f=draw(st.sampled_from(["2", "0.5", "1.5"])))
+
+
+def _weights(draw, forms: list[str]) -> str:
+    clauses = []
+    for _ in range(draw(st.integers(0, 2))):
+        factor = draw(st.sampled_from(["1.5", "2", "0.75"]))
+        clauses.append(f"  weight {factor} when {draw(conditions(forms, 1))}")
+    return "\n".join(clauses)
+
+
+@st.composite
+def contracts(draw) -> str:
+    listed_where = draw(st.none() | conditions(LISTED_CONDITIONS))
+    visit_where = draw(st.none() | conditions(VISIT_CONDITIONS))
+    cap_where = draw(conditions(VISIT_CONDITIONS, 1))
+    population = draw(conditions(LISTED_CONDITIONS, 1))
+    numerator = draw(conditions(LISTED_CONDITIONS, 1))
+    body = f"""
+use stdlib "functions/listing"
+
+param age_rate = table of int {{
+  0 to 5      -> 390 kr/year
+  6 to 64     -> 310 kr/year
+  65 to 74    -> 1117 kr/year
+  75 and over -> 1217.50 kr/year
+}}
+param young_rate = table of int {{
+  0 to 64 -> 100 kr/year
+}}
+param cni_rate: money per year = 410 kr/year
+param fee = table of Profession {{
+  doctor -> 250 kr
+  nurse  -> 125.50 kr
+  else   -> 99.99 kr
+}}
+param strict_fee = table of Profession {{
+  doctor -> 250 kr
+  nurse  -> 125.50 kr
+}}
+
+function doubled(x: money): money = x * 2
+function boost(r: decimal): decimal = if r > 1 then r * 2 else r
+
+payment "Listning" {{
+  kind   fixed
+  per    listed patient p at q each month{"" if listed_where is None else " where " + listed_where}
+  amount {draw(rates())}
+{_weights(draw, LISTED_CONDITIONS)}
+}}
+
+payment "Besök" {{
+  kind   variable
+  per    Visit v{"" if visit_where is None else " where " + visit_where}
+  amount {draw(visit_money())}
+{_weights(draw, VISIT_CONDITIONS)}
+}}
+
+cap "Tak" for provider q each year {{
+  applies to "Besök" v where {cap_where}
+  measure    count(Visit v where v.provider == q and listed_at(v.patient, v.date) == q)
+             / average_listed(q)
+  limit      1
+  above      reduce 33 % of excess
+}}
+
+indicator "Besökt" for provider q {{
+  population listed patients p at q where {population}
+  numerator  {numerator}
+}}
+
+performance "Bonus" for provider q each year {{
+  bonus      30 kr/year * average_listed(q)
+  indicators {{
+    "Besökt" linear 20 % to 80 %
+  }}
+}}
+"""
+    return contract(
+        body, rounding=draw(st.sampled_from(["0.01 kr half_up per line", "1 kr down per unit"]))
+    )
+
+
+def _outcome(source: str, records: list[dict], batches: bool):
+    """(statement JSON, band counts) or the error's words."""
+    loaded = _load(source)
+    path = _WORK / f"b{next(_counter)}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    data = api.read_data([str(path)], loaded)
+    path.unlink()
+    try:
+        statement = loaded.settle(data, "2022", keep_units=not batches, batches=batches)
+    except ErslError as error:
+        return ("error", str(error))
+    event(f"fallbacks: {len(statement.run.bulk_fallbacks)}" if batches else "reference")
+    return ("statement", statement.to_json(), statement.run.bands_hit)
+
+
+@SETTINGS
+@given(source=contracts(), records=datasets())
+def test_batches_settle_exactly_as_unit_by_unit(source, records):
+    fast = _outcome(source, records, batches=True)
+    event(fast[0])
+    assert fast == _outcome(source, records, batches=False)
+
+
+# ---------------------------------------------------------------- the real examples
+
+
+@pytest.mark.parametrize("name", ["primary_care", "hospital", "hip_knee"])
+def test_examples_settle_the_same_in_batches(name):
+    folder = REPO / "examples" / name
+    loaded = api.load(folder / "contract.ersl")
+    data = api.read_data([folder / "data.jsonl"], loaded)
+    args = PARAMS[name]  # the command-line parameters of tests/test_examples.py
+    params = dict(value.split("=", 1) for value in args[1::2])
+    period = "2022"
+    fast = loaded.settle(data, period, params, keep_units=False)
+    reference = loaded.settle(data, period, params, batches=False)
+    assert fast.to_json() == reference.to_json()
+    assert fast.run.bands_hit == reference.run.bands_hit
+
+
+def test_the_primary_care_example_needs_no_unit_by_unit_fallback():
+    """The benchmark's contract is settled wholly in batches (else the speed is lost)."""
+    folder = REPO / "examples" / "primary_care"
+    loaded = api.load(folder / "contract.ersl")
+    data = api.read_data([folder / "data.jsonl"], loaded)
+    statement = loaded.settle(
+        data, "2022", {"visit_fee": str(folder / "fees.csv")}, keep_units=False
+    )
+    assert statement.run.bulk_fallbacks == []
+
+
+# ---------------------------------------------------------------- errors found in a batch
+
+RECORDS = [
+    provider("VC1"),
+    patient("P1", "1950-03-10"),
+    patient("P2", "1990-01-01"),
+    {"type": "patient_attribute", "patient": "P1", "from": "2000-01-01", "cni": "0"},
+    {"type": "patient_attribute", "patient": "P2", "from": "2000-01-01", "cni": "1.5"},
+    listing("P1", "VC1", "2020-01-01"),
+    listing("P2", "VC1", "2020-01-01"),
+    visit("V1", "P1", "VC1", "2022-03-01"),
+]
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        # 1950-03-10 is 71 on 2022-01-01: young_rate has no band for 71
+        ("young_rate(age(p))", "the table `young_rate` has no band for 71"),
+        # P1's CNI is 0
+        ("410 kr/year / p.cni", "division by zero: `p.cni` is 0"),
+    ],
+)
+def test_an_error_in_a_batch_is_reported_as_unit_by_unit(amount, words):
+    source = contract(
+        f"""
+param young_rate = table of int {{
+  0 to 64 -> 100 kr/year
+}}
+payment "L" {{
+  kind   fixed
+  per    listed patient p at q each month
+  amount {amount}
+}}
+"""
+    )
+    fast, reference = (
+        _outcome(source, RECORDS, batches=True),
+        _outcome(source, RECORDS, batches=False),
+    )
+    assert fast == reference
+    assert fast[0] == "error" and words in fast[1] and "patient P1 at VC1" in fast[1]
+
+
+def test_a_none_condition_in_a_batch_is_reported_as_unit_by_unit():
+    # P3 has no CNI at all: `p.cni > 1` is none for P3, an error naming the condition
+    records = [*RECORDS, patient("P3", "1980-01-01"), listing("P3", "VC1", "2020-01-01")]
+    source = contract(
+        """
+payment "L" {
+  kind   fixed
+  per    listed patient p at q each month where p.cni > 1
+  amount 120 kr/year
+}
+"""
+    )
+    fast = _outcome(source, records, batches=True)
+    assert fast == _outcome(source, records, batches=False)
+    assert fast[0] == "error" and "p.cni" in fast[1]
+
+
+# ---------------------------------------------------------------- column helpers
+
+DATES = st.dates(dt.date(2021, 12, 1), dt.date(2022, 12, 31))
+
+
+@settings(max_examples=30, deadline=None)
+@given(records=datasets(), days=st.lists(DATES, min_size=1, max_size=8))
+def test_column_lookups_equal_their_scalar_forms(records, days):
+    path = _WORK / f"c{next(_counter)}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    loaded = _load(contract(""))
+    data = api.read_data([str(path)], loaded)
+    path.unlink()
+    people = [p for p in data.patients() for _ in days]
+    on = [d for _ in data.patients() for d in days]
+    assert data.listed_at_column(people, on) == [
+        data.listed_at(p, d) for p, d in zip(people, on, strict=True)
+    ]
+    from ersl.data_model import attribute_column
+
+    expected = [p.attribute("cni", d, None) for p, d in zip(people, on, strict=True)]
+    assert attribute_column(people, "cni", on) == expected
+
+
+def test_attribute_column_raises_for_a_missing_attribute():
+    from ersl.data_model import MissingAttribute, attribute_column
+
+    path = _WORK / f"c{next(_counter)}.jsonl"
+    path.write_text(json.dumps(patient("P9")) + "\n", encoding="utf-8")
+    loaded = _load(contract(""))
+    data = api.read_data([str(path)], loaded)
+    with pytest.raises(MissingAttribute):
+        attribute_column(list(data.patients()), "cni", [dt.date(2022, 1, 1)])
+
+
+def test_fraction_helpers_used_by_batches():
+    from ersl.exact import exact_sum, products
+
+    # 1/12 + 1/6 + 1/4 = 6/12 = 1/2; many values take the common-denominator path
+    values = [Fraction(1, 12), Fraction(1, 6), Fraction(1, 4)] * 100
+    assert exact_sum(values) == 50
+    assert exact_sum([*values, 3]) == 53  # an int among them: the per-denominator path
+    # 410/12 × 1.5 = 51.25; 2 × 3 = 6 stays an int
+    assert products([Fraction(410, 12), 2], [Fraction(3, 2), 3]) == [Fraction(205, 4), 6]
+    assert type(products([2], [3])[0]) is int
