@@ -295,6 +295,10 @@ def attribute_column(entities: Sequence[Entity], field: str, dates: Sequence[dat
     return out
 
 
+_END = date.max.toordinal()
+"""The end ordinal of an open listing."""
+
+
 class _DateIndex:
     """Records in canonical order (date, id) with their date ordinals, for range look-ups."""
 
@@ -306,6 +310,14 @@ class _DateIndex:
         if self.records and self.records[0].info.date_index is not None:
             at = self.records[0].info.date_index
             self.ordinals = [r.values[at].toordinal() for r in self.records]
+
+    @classmethod
+    def of(cls, records: list[Record], ordinals: list[int] | None) -> _DateIndex:
+        """An index of records already in canonical order, their date ordinals given."""
+        index = cls.__new__(cls)
+        index.records = tuple(records)
+        index.ordinals = ordinals
+        return index
 
     def between(self, start: date | None, end: date | None) -> tuple[Record, ...]:
         """The records dated within ``start .. end`` (inclusive; None is open)."""
@@ -352,7 +364,9 @@ class Dataset:
         self._by_id: dict[str, dict[str, Record]] = dict(by_id or {})
         self._date_index: dict[str, _DateIndex] = {}
         self._ref_index: dict[tuple[str, str], dict[str, _DateIndex]] = {}
-        self._listing_by_patient: dict[str, tuple[list[int], list[Record]]] | None = None
+        self._listed_memo: dict[tuple[str, date], list[Entity]] = {}
+        self._listing_by_patient: dict[str, tuple[list, list, list, list]] | None = None
+        """Per patient id: listing start ordinals, listings, end ordinals, providers."""
         self._listing_by_provider: dict[str, list[tuple[int, int, Entity]]] | None = None
         self._indicators: dict[tuple[str, str, str], Fraction] | None = None
 
@@ -433,18 +447,33 @@ class Dataset:
         i = info.index.get(field)
         if i is None:
             raise KeyError(f"{info.name} has no field `{field}`")
-        groups: dict[str, list[Record]] = {}
-        for record in self._records.get(info.name, ()):
+        records = self._records.get(info.name, ())
+        at = info.date_index
+        # (records, date ordinals) per referenced id, both in canonical order
+        groups: dict[str, tuple[list[Record], list[int]]] = {}
+
+        def add(key: str, record: Record, ordinal: int) -> None:
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = ([], [])
+            group[0].append(record)
+            group[1].append(ordinal)
+
+        for record in records:
             value = record.values[i]
+            ordinal = 0 if at is None else record.values[at].toordinal()
             if isinstance(value, Entity):
-                groups.setdefault(value.id, []).append(record)
+                add(value.id, record, ordinal)
             elif isinstance(value, frozenset):
                 for member in value:
                     if isinstance(member, Entity):
-                        groups.setdefault(member.id, []).append(record)
+                        add(member.id, record, ordinal)
             elif value is not None:
                 raise KeyError(f"`{field}` of {info.name} is not a reference")
-        return {k: _DateIndex(v) for k, v in groups.items()}
+        return {
+            key: _DateIndex.of(group, None if at is None else ordinals)
+            for key, (group, ordinals) in groups.items()
+        }
 
     def by_patient(
         self,
@@ -521,9 +550,21 @@ class Dataset:
                         patient,
                     )
                 )
-        self._listing_by_patient = {
-            pid: ([r.date.toordinal() for r in recs], recs) for pid, recs in by_patient.items()
-        }
+        if info is not None:
+            self._listing_by_patient = {
+                pid: (
+                    [r.date.toordinal() for r in recs],
+                    recs,
+                    [
+                        _END if r.values[i_end] is None else r.values[i_end].toordinal()
+                        for r in recs
+                    ],
+                    [r.values[iq] for r in recs],
+                )
+                for pid, recs in by_patient.items()
+            }
+        else:
+            self._listing_by_patient = {}
         self._listing_by_provider = {
             qid: [(s, e, p) for _, s, e, p in sorted(rows, key=lambda row: (row[0], row[1]))]
             for qid, rows in by_provider.items()
@@ -543,7 +584,7 @@ class Dataset:
         entry = self._listing_by_patient.get(_as_id(patient))  # type: ignore[union-attr]
         if entry is None:
             return None
-        starts, recs = entry
+        starts, recs = entry[0], entry[1]
         i = bisect_right(starts, on.toordinal()) - 1
         if i < 0:
             return None
@@ -561,12 +602,10 @@ class Dataset:
             entry = by_patient.get(patient.id)  # type: ignore[union-attr]
             provider = None
             if entry is not None:
-                i = bisect_right(entry[0], on.toordinal()) - 1
-                if i >= 0:
-                    listing = entry[1][i]
-                    end = listing["end"]
-                    if end is None or on <= end:
-                        provider = listing["provider"]
+                day = on.toordinal()
+                i = bisect_right(entry[0], day) - 1
+                if i >= 0 and day <= entry[2][i]:
+                    provider = entry[3][i]
             out.append(provider)
         return out
 
@@ -577,19 +616,24 @@ class Dataset:
 
     def listed_patients(self, provider: Entity | str, on: date) -> list[Entity]:
         """The patients listed at the provider on ``on``, by patient id."""
-        if self._listing_by_provider is None:
-            self._listing_indexes()
-        rows = self._listing_by_provider.get(_as_id(provider), ())  # type: ignore[union-attr]
-        day = on.toordinal()
-        return [p for s, e, p in rows if s <= day <= e]
+        key = (_as_id(provider), on)
+        found = self._listed_memo.get(key)
+        if found is None:
+            if self._listing_by_provider is None:
+                self._listing_indexes()
+            rows = self._listing_by_provider.get(key[0], ())  # type: ignore[union-attr]
+            day = on.toordinal()
+            found = [p for s, e, p in rows if s <= day <= e]
+            if len(self._listed_memo) >= 4096:  # settlements ask for few dates; bound it anyway
+                self._listed_memo.clear()
+            self._listed_memo[key] = found
+        return list(found)
 
     def listed_count(self, provider: Entity | str, on: date) -> int:
         """How many patients are listed at the provider on ``on``."""
         if self._listing_by_provider is None:
             self._listing_indexes()
-        rows = self._listing_by_provider.get(_as_id(provider), ())  # type: ignore[union-attr]
-        day = on.toordinal()
-        return sum(1 for s, e, _ in rows if s <= day <= e)
+        return len(self.listed_patients(provider, on))
 
     # ------------------------------------------------------------------ indicator results
     def indicator_value(self, provider: Entity | str, indicator: str, period: str) -> Any:

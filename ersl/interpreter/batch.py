@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
+from operator import attrgetter, itemgetter
 
 from ersl import ast
 from ersl import types as T
@@ -238,8 +239,7 @@ class BatchEvaluator:
                 from ersl.data_model import attribute_column
 
                 return attribute_column(objs, name, batch.dates)
-            i = info.index[name]
-            return [obj.values[i] for obj in objs]
+            return list(map(itemgetter(info.index[name]), map(_VALUES, objs)))
 
         return field
 
@@ -422,6 +422,7 @@ def _scale(rate: RateValue, factor) -> RateValue:
     return RateValue(product(rate.amount, factor), rate.per)
 
 
+_VALUES = attrgetter("values")
 _ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
@@ -432,19 +433,12 @@ def _ages(bev: BatchEvaluator, node: ast.Call):
         persons = people(batch)
         if not persons:
             return []
-        born_at = persons[0].info.index["birth_date"]
+        births = list(map(itemgetter(persons[0].info.index["birth_date"]), map(_VALUES, persons)))
         on = batch.date
         if on is None:  # age() refuses a date before the birth: the scalar path reports it
-            return [age(p.values[born_at], d) for p, d in zip(persons, batch.dates, strict=True)]
-        seen: dict = {}
-        out = []
-        for person in persons:
-            born = person.values[born_at]
-            years = seen.get(born)
-            if years is None:
-                years = seen[born] = age(born, on)
-            out.append(years)
-        return out
+            return list(map(age, births, batch.dates))
+        years = {born: age(born, on) for born in set(births)}  # many share a birthday
+        return list(map(years.__getitem__, births))
 
     return ages
 

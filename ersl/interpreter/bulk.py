@@ -12,6 +12,7 @@ declaration, entity and date, exactly as without batches.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from fractions import Fraction
 
 from ersl import ast
@@ -20,14 +21,14 @@ from ersl.exact import products
 from ersl.interpreter.arithmetic import rate_times_duration
 from ersl.interpreter.batch import Batch, true_rows
 from ersl.interpreter.drafts import LineDraft
-from ersl.interpreter.units import Unit, line_period_of, one_month, run_range, valid_range
+from ersl.interpreter.units import line_period_of, one_month, run_range, valid_range
 from ersl.interpreter.values import RateValue
 
 
 def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft] | None:
     """The payment's draft lines settled in batches, or None for the unit-by-unit path.
 
-    When `capped`, the payment's units are also stored for its caps.
+    When `capped`, the paid units are also kept, a `Block` per batch, for its caps.
     """
     run = settler.run
     if settler.keep_units or not run.batching() or payment.basis is None:
@@ -79,14 +80,13 @@ def _batches(basis: ast.Basis, settler, valid):
     if not records:
         return
     provider_at = records[0].info.index.get("provider")
+    all_dates = [record.values[records[0].info.date_index] for record in records]
     start = 0
     while start < len(records):  # records are in date order: line periods are runs
-        period = line_period(records[start].date)
-        stop = start
-        while stop < len(records) and records[stop].date <= period.end:
-            stop += 1
+        period = line_period(all_dates[start])
+        stop = bisect_right(all_dates, period.end, lo=start)
         group = records[start:stop]
-        dates = [record.date for record in group]
+        dates = all_dates[start:stop]
         if provider_at is None:
             payees = [None] * len(group)
         else:
@@ -103,7 +103,7 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
     weights = [(bev.truths(w.when), bev.compile(w.factor)) for w in payment.weights]
     payee_fn = None if payment.payee is None else bev.compile(payment.payee)
     drafts: dict[tuple[str, str], LineDraft] = {}
-    units: list[Unit] = []
+    blocks: list[Block] = []
     for batch, payees, records, duration in batches:
         if where is not None:
             rows = true_rows(where(batch))
@@ -125,9 +125,9 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
             raise ValueError("a unit has no payee")  # the unit-by-unit path says which
         _add_to_lines(drafts, payees, values, batch.period, payment, kind)
         if capped:
-            units.extend(_units(batch, payees, records, duration, values, payee_fn is not None))
+            blocks.append(Block(batch, payees, values))
     if capped:
-        settler.store_units(payment.name, units)
+        settler.store_blocks(payment.name, blocks)
     return list(drafts.values())
 
 
@@ -141,7 +141,17 @@ def _money_fn(bev, node: ast.Expr):
                 money, numbers = _money_fn(bev, rate), bev.compile(number)
                 return lambda batch, duration: products(money(batch, duration), numbers(batch))
     values = bev.compile(node)
+    if bev.is_rate(node):
+        return lambda batch, duration: _rates_as_money(values(batch), duration)
     return lambda batch, duration: _money(values(batch), duration)
+
+
+def _rates_as_money(rates: list, duration) -> list[Fraction]:
+    """Rates × the batch's duration; rate objects shared by many units (a table's band
+    value) are converted once."""
+    distinct = {id(rate): rate for rate in rates}
+    money = {key: rate_times_duration(rate, duration) for key, rate in distinct.items()}
+    return list(map(money.__getitem__, map(id, rates)))
 
 
 def _money(values: list, duration) -> list:
@@ -189,23 +199,22 @@ def _add_to_lines(drafts: dict, payees: list, values: list, period, payment, kin
         draft.units.extend(amounts)
 
 
-def _units(batch: Batch, payees, records, duration, values, overridden: bool) -> list[Unit]:
-    """Unit objects for a capped payment (a cap's `where` reads their bindings)."""
-    names = list(batch.columns)
-    columns = [batch.columns[name] for name in names]
-    units = []
-    for i, (payee, value) in enumerate(zip(payees, values, strict=True)):
-        record = None if records is None else records[i]
-        unit = Unit(
-            {name: column[i] for name, column in zip(names, columns, strict=True)},
-            batch.dates[i],
-            payee,
-            batch.period,
-            duration,
-            record,
-            None,
-        )
-        unit.amount = value
-        unit.overridden = overridden
-        units.append(unit)
-    return units
+class Block:
+    """The paid units of one batch of a capped payment: the batch (after `where`),
+    each unit's payee and amount. Caps read these instead of unit objects."""
+
+    __slots__ = ("batch", "payees", "amounts", "_rows")
+
+    def __init__(self, batch: Batch, payees: list, amounts: list) -> None:
+        self.batch = batch
+        self.payees = payees
+        self.amounts = amounts
+        self._rows: dict | None = None
+
+    def rows_of(self, payee) -> list[int]:
+        """The indexes of the units paid to `payee`."""
+        if self._rows is None:
+            self._rows = {}
+            for i, p in enumerate(self.payees):
+                self._rows.setdefault(id(p), []).append(i)
+        return self._rows.get(id(payee), [])

@@ -9,7 +9,7 @@ from ersl import ast
 from ersl.dates import Period
 from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
-from ersl.interpreter.batch import Batch, Fallback, true_rows
+from ersl.interpreter.batch import Fallback, true_rows
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env
 from ersl.interpreter.units import line_periods, valid_range
@@ -74,6 +74,13 @@ def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> F
     provider in the period that match `where` and are not covered by a bundle."""
     amounts = []
     for payment in payments:
+        blocks = settler.blocks_of(payment)
+        if blocks is not None:
+            try:
+                amounts.extend(_from_blocks(settler.run, cap, payment, provider, period, blocks))
+                continue
+            except Fallback:
+                pass
         units = [
             unit
             for unit in _units_by_payee(settler, payment).get(id(provider), ())
@@ -81,12 +88,42 @@ def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> F
         ]
         if cap.applies.var is None or cap.applies.where is None:
             amounts.extend(unit.amount for unit in units)
-            continue
-        try:
-            amounts.extend(_matching_in_batches(settler.run, cap, payment, provider, units))
-        except Fallback:
+        else:
             amounts.extend(_matching(settler.run, cap, payment, provider, units))
     return exact_sum(amounts)
+
+
+def _from_blocks(run, cap: ast.Cap, payment, provider, period: Period, blocks) -> list:
+    """The amounts `capped_total` adds, read from a payment settled in batches (its
+    units are never covered by a bundle: such payments are settled unit by unit)."""
+    if not run.batching():
+        raise Fallback
+    where = None
+    if cap.applies.var is not None and cap.applies.where is not None:
+        where = run.batch.truths(cap.applies.where)
+    var = payment.basis.var.name
+    before = dict(run.bands_hit)
+    out = []
+    try:
+        for block in blocks:
+            batch = block.batch
+            if batch.period.end < period.start or period.end < batch.period.start:
+                continue
+            dates = batch.dates
+            rows = [i for i in block.rows_of(provider) if period.start <= dates[i] <= period.end]
+            if rows and where is not None:
+                taken = batch.take(rows)
+                columns = dict(taken.columns)
+                columns[cap.applies.var.name] = taken.columns[var]
+                columns[cap.provider_var.name] = [provider] * taken.n
+                rows = [rows[i] for i in true_rows(where(taken.with_columns(columns)))]
+            out.extend(block.amounts[i] for i in rows)
+    except Exception:  # noqa: BLE001 - the unit-by-unit path reports whatever it was
+        run.bands_hit.clear()
+        run.bands_hit.update(before)
+        run.bulk_fallbacks.append(f'cap "{cap.name}"')
+        raise Fallback from None
+    return out
 
 
 def _bindings(cap: ast.Cap, payment: ast.Payment, provider, unit) -> dict:
@@ -108,31 +145,3 @@ def _matching(run, cap: ast.Cap, payment: ast.Payment, provider, units) -> list[
         for unit in units
         if where(Env(_bindings(cap, payment, provider, unit), unit.date, unit.period))
     ]
-
-
-def _matching_in_batches(run, cap: ast.Cap, payment, provider, units) -> list[Fraction]:
-    """`_matching` with `where` evaluated for each line period's units at once."""
-    if not run.batching() or not units:
-        raise Fallback
-    where = run.batch.truths(cap.applies.where)
-    before = dict(run.bands_hit)
-    out = []
-    try:
-        start = 0
-        while start < len(units):
-            period = units[start].period
-            stop = start
-            while stop < len(units) and units[stop].period is period:
-                stop += 1
-            group = units[start:stop]
-            rows = [_bindings(cap, payment, provider, unit) for unit in group]
-            columns = {name: [row[name] for row in rows] for name in rows[0]}
-            batch = Batch(columns, [unit.date for unit in group], period)
-            out.extend(group[i].amount for i in true_rows(where(batch)))
-            start = stop
-    except Exception:  # noqa: BLE001 - the unit-by-unit path reports whatever it was
-        run.bands_hit.clear()
-        run.bands_hit.update(before)
-        run.bulk_fallbacks.append(f'cap "{cap.name}"')
-        raise Fallback from None
-    return out

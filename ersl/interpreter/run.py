@@ -160,7 +160,6 @@ class Run:
         self.indicator_cache: dict[tuple[str, str], dict[str, Fraction]] = {}
         self.bands_hit: dict[tuple[str, int], int] = {}
         self.trace_sink: list | None = None
-        self._listed: dict[datetime.date, list] = {}
         self._listed_columns: dict[datetime.date, tuple[list, list]] = {}
         self.batch = BatchEvaluator(self.evaluator)
         """Batch forms of the evaluator's closures (bulk settlement)."""
@@ -229,26 +228,22 @@ class Run:
         return self.batches and self.trace_sink is None
 
     def listed_on(self, first: datetime.date) -> list:
-        """(provider, patient) pairs listed on a date, providers and patients by id
-        (shared by every listed-patient payment of the run)."""
-        pairs = self._listed.get(first)
-        if pairs is None:
-            pairs = self._listed[first] = [
-                (provider, patient)
-                for provider in self.data.providers()
-                for patient in self.data.listed_patients(provider, first)
-            ]
-        return pairs
+        """(provider, patient) pairs listed on a date, providers and patients by id."""
+        providers, patients = self.listed_columns(first)
+        return list(zip(providers, patients, strict=True))
 
     def listed_columns(self, first: datetime.date) -> tuple[list, list]:
-        """`listed_on(first)` as two columns: providers and patients."""
+        """Everyone listed on a date as two columns, providers and patients, by provider
+        id then patient id (shared by every listed-patient payment of the run)."""
         columns = self._listed_columns.get(first)
         if columns is None:
-            pairs = self.listed_on(first)
-            columns = self._listed_columns[first] = (
-                [provider for provider, _ in pairs],
-                [patient for _, patient in pairs],
-            )
+            providers: list = []
+            patients: list = []
+            for provider in self.data.providers():
+                listed = self.data.listed_patients(provider, first)
+                providers.extend([provider] * len(listed))
+                patients.extend(listed)
+            columns = self._listed_columns[first] = (providers, patients)
         return columns
 
     def param_getter(self, name: str):

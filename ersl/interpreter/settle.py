@@ -49,6 +49,7 @@ class Settler:
         )
         self._units: dict[str, list[Unit]] = {}
         self._bulk: dict[str, list[LineDraft] | None] = {}
+        self._blocks: dict[str, list] = {}
         self._lines: dict[str, list[LineDraft]] = {}
         self._episodes = None
         self._charges: dict[str, list[LineDraft]] = {}
@@ -119,18 +120,20 @@ class Settler:
             self._bulk[payment.name] = bulk.payment_lines(self, payment, capped)
         return self._bulk[payment.name]
 
-    def store_units(self, name: str, units: list[Unit]) -> None:
-        """Keep a payment's units (for its caps) when they were made in batches."""
-        self._units[name] = units
+    def store_blocks(self, name: str, blocks: list) -> None:
+        """Keep a capped payment's units as settled in batches (`bulk.Block`s)."""
+        self._blocks[name] = blocks
+
+    def blocks_of(self, payment: ast.Payment) -> list | None:
+        """A capped payment's units as batches, or None when it was settled unit by unit."""
+        if not self.keep_units:
+            self._bulk_lines(payment)
+        return self._blocks.get(payment.name)
 
     def units_of(self, payment: ast.Payment) -> list[Unit]:
         """The paid units of a payment in the run (after `where`, bundle coverage, weights)."""
         if payment.name in self._units:
             return self._units[payment.name]
-        if not self.keep_units:
-            self._bulk_lines(payment)  # stores the units of a capped payment
-            if payment.name in self._units:
-                return self._units[payment.name]
         run, ev = self.run, self.run.evaluator
         valid = valid_range(self.run.contract.valid if self.run.contract else None, payment.valid)
         units: list[Unit] = []
