@@ -47,6 +47,10 @@ LISTED_CONDITIONS = [
     'p.sex == "F"',
     "exists(Visit v where v.patient == p and v.mode in {{physical, video}} within 60 days)",
     "count(Visit v where v.patient == p within 90 days) >= 1",
+    "age_in_year(p) >= {n}",
+    "year(today) == 2022 and today >= 2022-06-01",
+    "count(listed patients r at q where age(r) >= 65) > 1",
+    "-(p.cni otherwise 0) < -1",
 ]
 LISTED_RATES = [
     "age_rate(age(p))",
@@ -57,6 +61,10 @@ LISTED_RATES = [
     "cni_rate / p.cni",  # a CNI of 0 divides by zero
     "sum(100 kr/year for Visit v where v.patient == p within 30 days)",
     "100 kr/year * count(Visit v where v.patient == p and v.profession == doctor within 90 days)",
+    "dated_cni * (p.cni otherwise 1)",  # a rate that changes on 2022-07-01
+    "dated_age(age(p))",  # a table that changes on 2022-04-01
+    "mixed_rate(age(p))",  # a band whose value is an expression
+    "-cni_rate + 500 kr/year",
 ]
 VISIT_CONDITIONS = [
     "v.mode in {{physical, home, video}}",
@@ -66,6 +74,11 @@ VISIT_CONDITIONS = [
     "age(v.patient) >= {n}",
     "month(v.date) <= {m}",
     "v.mode == home",
+    "v.date >= 2022-06-15 and year(v.date) == 2022",
+    "v.profession in {{doctor, nurse}}",
+    "v.mode in {{home, v.mode}}",  # a set that is not a literal: built per visit
+    "count(Visit w where w.patient == v.patient within 30 days) >= 2",
+    "exists(Visit w where w.patient == v.patient and w.profession == nurse within 10 days after)",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
@@ -74,6 +87,9 @@ VISIT_MONEY = [
     "fee(v.profession) + 10 kr",
     "if v.mode == home then 300 kr else fee(v.profession)",
     "strict_fee(v.profession)",  # only doctors and nurses: an error for other professions
+    "dated_fee",  # 100 kr, from 2022-05-01 150 kr: read per distinct visit date
+    "pick(fee(v.profession), 10 kr, v.mode == home)",
+    "sum(5 kr for Visit w where w.patient == v.patient within 60 days)",
 ]
 
 
@@ -152,7 +168,31 @@ param strict_fee = table of Profession {{
   nurse  -> 125.50 kr
 }}
 
+param dated_cni: money per year = dated {{
+  from 2021-01-01 -> 300 kr/year
+  from 2022-07-01 -> 333.33 kr/year
+}}
+param dated_age = dated {{
+  from 2021-01-01 -> table of int {{
+    0 to 64     -> 100 kr/year
+    65 and over -> 200 kr/year
+  }}
+  from 2022-04-01 -> table of int {{
+    0 to 64     -> 110 kr/year
+    65 and over -> 220.50 kr/year
+  }}
+}}
+param mixed_rate = table of int {{
+  0 to 64     -> cni_rate * 2
+  65 and over -> 500 kr/year
+}}
+param dated_fee: money = dated {{
+  from 2021-01-01 -> 100 kr
+  from 2022-05-01 -> 150 kr
+}}
+
 function doubled(x: money): money = x * 2
+function pick(a: money, b: money, c: bool): money = if c then a else b
 function boost(r: decimal): decimal = if r > 1 then r * 2 else r
 
 payment "Listning" {{

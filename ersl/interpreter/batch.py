@@ -98,6 +98,18 @@ def true_rows(truths: list) -> list[int]:
     return [i for i, holds in enumerate(truths) if holds]
 
 
+def _complete(first: list, rows: list[int], fn, batch: Batch) -> list:
+    """`first` with the values at `rows` replaced by `fn` evaluated for those units only."""
+    if not rows:
+        return first
+    if len(rows) == batch.n:
+        return fn(batch)
+    out = list(first)
+    for i, value in zip(rows, fn(batch.take(rows)), strict=True):
+        out[i] = value
+    return out
+
+
 def _merge(n: int, parts) -> list:
     """Values scattered back: `parts` is (index, values) pairs covering 0..n-1."""
     out = [None] * n
@@ -296,14 +308,7 @@ class BatchEvaluator:
         def logical(batch: Batch) -> list:
             first = left(batch)
             open_rows = [i for i, holds in enumerate(first) if holds is wanted]
-            if not open_rows:
-                return first
-            if len(open_rows) == batch.n:
-                return right(batch)
-            out = list(first)
-            for i, holds in zip(open_rows, right(batch.take(open_rows)), strict=True):
-                out[i] = holds
-            return out
+            return _complete(first, open_rows, right, batch)
 
         return logical
 
@@ -312,13 +317,7 @@ class BatchEvaluator:
 
         def otherwise(batch: Batch) -> list:
             first = left(batch)
-            missing = [i for i, value in enumerate(first) if value is None]
-            if not missing:
-                return first
-            out = list(first)
-            for i, value in zip(missing, right(batch.take(missing)), strict=True):
-                out[i] = value
-            return out
+            return _complete(first, [i for i, v in enumerate(first) if v is None], right, batch)
 
         return otherwise
 
