@@ -11,6 +11,7 @@ attribute values; (5) overlapping listings, indicator results given twice;
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from ersl import types as T
@@ -19,9 +20,7 @@ from ersl.data_problems import Problem, ProblemLog
 from ersl.data_values import Layout, show, snake
 from ersl.diagnostics import did_you_mean
 
-
-def _record_id(record: Record) -> str:
-    return record.id
+_record_id = attrgetter("id")
 
 
 def _items_dropped(items: list[Record], dropped: set[int]) -> list[Record]:
@@ -110,7 +109,7 @@ class Checks(ProblemLog):
 
     def _duplicates(self, layout: Layout, items: list[Record]) -> None:
         info = layout.info
-        if len({r.id for r in items}) == len(items):
+        if len(set(map(_record_id, items))) == len(items):
             return
         groups: dict[str, list[Record]] = {}
         for r in items:
@@ -141,13 +140,17 @@ class Checks(ProblemLog):
         """Replace the ids in reference fields by the entities (phase 3)."""
         if not layout.refs:
             return
+        tables = [entities.get(target) for _, target, _ in layout.refs]
+        failed = layout.resolve(self._good(items), *((t or {}).get for t in tables))
+        if not failed:
+            return
+        # Records with an unknown id, reported field by field as they come.
         fields = layout.info.fields
-        items = self._good(items)
-        for i, target, is_set in layout.refs:
-            table = entities.get(target)
+        values_of = {id(r): list(r.values) for r in failed}
+        for (i, target, is_set), table in zip(layout.refs, tables, strict=True):
             get = (table or {}).get
-            for r in items:
-                values = r.values
+            for r in failed:
+                values = values_of[id(r)]
                 value = values[i]
                 if value is None:
                     continue
@@ -166,6 +169,8 @@ class Checks(ProblemLog):
                     else:
                         resolved.append(entity)
                 values[i] = frozenset(resolved)
+        for r in failed:
+            r.values = tuple(values_of[id(r)])
 
     def _unknown_ref(
         self, record: Record, field: str, target: str, id_: str, table: dict[str, Entity] | None
@@ -197,9 +202,13 @@ class Checks(ProblemLog):
         info = layout.info
         owner_field = info.fields[0]
         i_owner, i_from = info.index[owner_field], info.index["from"]
+        items = self._good(items)
+        # Values can only conflict between records of one owner and date.
+        if len({(r.values[i_owner].id, r.values[i_from]) for r in items}) == len(items):
+            return
         entries: dict[tuple[str, str, date], list[tuple[Any, Record]]] = {}
         fields = [(f, info.index[f]) for f in info.attribute_fields]
-        for r in self._good(items):
+        for r in items:
             owner = r.values[i_owner].id
             day = r.values[i_from]
             for f, i in fields:
@@ -236,23 +245,49 @@ class Checks(ProblemLog):
         """Attach each attribute's values, by date, to its entity (phase 6)."""
         i_owner, i_from = info.index[info.fields[0]], info.index["from"]
         fields = [(f, info.index[f]) for f in info.attribute_fields]
-        per: dict[tuple[Entity, str], list[tuple[date, Any]]] = {}
+        # Most entities have one attribute record: group by entity first.
+        per: dict[Entity, Any] = {}
         for r in items:
-            values = r.values
-            entity, day = values[i_owner], values[i_from]
-            for f, i in fields:
-                value = values[i]
-                if value is not None:
-                    key = (entity, f)
-                    entries = per.get(key)
-                    if entries is None:
-                        per[key] = [(day, value)]
-                    else:
-                        entries.append((day, value))
-        for (entity, f), entries in per.items():
-            if len(entries) > 1:
-                entries = sorted(dict(entries).items())  # same-day values are equal (phase 4)
-            entity._timelines[f] = Timeline(entries)
+            entity = r.values[i_owner]
+            group = per.get(entity)
+            if group is None:
+                per[entity] = r
+            elif group.__class__ is list:
+                group.append(r)
+            else:
+                per[entity] = [group, r]
+        # Timelines are immutable, and many entities have the same single value from the
+        # same day (the same objects: converted values are shared): one Timeline serves.
+        shared: dict[tuple[int, int], tuple[date, Any, Timeline]] = {}
+        for entity, group in per.items():
+            timelines = entity._timelines
+            if group.__class__ is not list:
+                values = group.values
+                day = values[i_from]
+                for f, i in fields:
+                    value = values[i]
+                    if value is not None:
+                        hit = shared.get((id(day), id(value)))
+                        if hit is None:  # keeping day and value alive keeps their ids unique
+                            hit = shared[id(day), id(value)] = (
+                                day,
+                                value,
+                                Timeline([(day, value)]),
+                            )
+                        timelines[f] = hit[2]
+                continue
+            entries: dict[str, list[tuple[date, Any]]] = {}
+            for r in group:
+                values = r.values
+                day = values[i_from]
+                for f, i in fields:
+                    value = values[i]
+                    if value is not None:
+                        entries.setdefault(f, []).append((day, value))
+            for f, found in entries.items():
+                if len(found) > 1:
+                    found = sorted(dict(found).items())  # same-day values are equal (phase 4)
+                timelines[f] = Timeline(found)
 
     def _listings(self, layout: Layout, items: list[Record]) -> None:
         """Overlapping listings of one patient (phase 5)."""
@@ -325,22 +360,22 @@ class Checks(ProblemLog):
                 )
 
     def _build(self, layout: Layout, items: list[Record]) -> tuple[Record, ...]:
-        """The records of one type in canonical order, values frozen (phase 6)."""
+        """The records of one type in canonical order (phase 6)."""
         info = layout.info
         if info.is_entity:
             items.sort(key=_record_id)
         elif info.id_index is not None:
             di = info.date_index
             if di is not None and not isinstance(info.types[di], T.Optional):
-                items.sort(key=lambda r: (r.values[di], r.id))
+                # By date, then id: two stable sorts are quicker than one on pairs.
+                items.sort(key=_record_id)
+                items.sort(key=lambda r: r.values[di])
             else:
                 items.sort(key=layout.order_key)
         else:
             items.sort(key=layout.order_key)
-            width = len(str(len(items)))
-            prefix = info.data_name + "#"
+            name = info.data_name.replace("%", "%%")
+            synthetic = f"{name}#%0{len(str(len(items)))}d"  # observation#0001, …
             for n, r in enumerate(items, 1):
-                r.id = f"{prefix}{n:0{width}d}"
-        for r in items:
-            r.values = tuple(r.values)
+                r.id = synthetic % n
         return tuple(items)

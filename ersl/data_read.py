@@ -38,6 +38,9 @@ from ersl.diagnostics import did_you_mean
 
 __all__ = ["MAX_ERRORS", "read_data"]
 
+_SKIP = object()  # `_Reader._parse`: no value on this line
+_NOT_QUICK = (KeyError, Bad, TypeError)  # `Layout.build` gives up: `_problems` takes over
+
 
 class _Reader(Checks):
     """Phase 1 of reading: parse and convert every line of every input."""
@@ -128,41 +131,23 @@ class _Reader(Checks):
             self._not_utf8(file)
 
     def _jsonl_lines(self, file: str, lines: Iterable[str]) -> None:
-        decode = self.decoder.decode
         scan = self.decoder.scan_once
         layouts = self.layouts
+        builders = {
+            name: (layout.build, self.recs[name].append) for name, layout in layouts.items()
+        }
         for number, line in enumerate(lines, 1):
-            line = line.rstrip("\n")
-            if not line or line.isspace():
-                continue
+            # The C scanner directly: a line that is exactly one object (the usual case)
+            # needs none of the whitespace handling and error reporting of `_parse`.
             try:
-                # The C scanner directly: a line that is exactly one object (the usual
-                # case) needs none of `decode`'s whitespace handling.
-                try:
-                    obj, end = scan(line, 0)
-                except StopIteration:
-                    end = -1
-                if end != len(line):
-                    obj = decode(line)
-            except json.JSONDecodeError as err:
-                self.bad_records += 1
-                self.problem(
-                    Problem(
-                        "E0801",
-                        f"malformed JSON: {err.msg} (column {err.colno})",
-                        file,
-                        number,
-                        column=err.colno,
-                        help='write one JSON object per line, e.g. {"type": "patient", "id": "P1", '
-                        '"birth_date": "1950-01-01"}',
-                    )
-                )
-                continue
-            except ValueError:  # a number Fraction cannot hold, e.g. NaN/Infinity
-                self.bad_records += 1
-                self.problem(Problem("E0801", "malformed JSON", file, number, column=1))
-                continue
-            if not isinstance(obj, dict):
+                obj, end = scan(line, 0)
+                if end != len(line) and line[end] != "\n":
+                    raise ValueError("more on the line")
+            except (StopIteration, ValueError):
+                obj = self._parse(file, number, line)
+                if obj is _SKIP:
+                    continue
+            if obj.__class__ is not dict:
                 self.bad_records += 1
                 self.problem(
                     Problem(
@@ -175,12 +160,48 @@ class _Reader(Checks):
                 )
                 continue
             type_name = obj.pop("type", None)
-            layout = layouts.get(type_name) if isinstance(type_name, str) else None
-            if layout is None:
+            try:
+                build, append = builders[type_name]
+            except (KeyError, TypeError):  # not a known type name, or not even hashable
                 self.bad_records += 1
                 self._unknown_type(type_name, file, number)
                 continue
-            self.record(layout, obj, file, number)
+            try:
+                append(build(obj, file, number))
+            except _NOT_QUICK:
+                self._problems(layouts[type_name], obj.items(), file, number)
+
+    def _parse(self, file: str, number: int, line: str) -> Any:
+        """The JSON value on one line, or `_SKIP` for a blank line or malformed JSON (reported)."""
+        line = line.rstrip("\n")
+        if not line or line.isspace():
+            return _SKIP
+        try:
+            try:
+                obj, end = self.decoder.scan_once(line, 0)
+            except StopIteration:
+                end = -1
+            if end != len(line):
+                obj = self.decoder.decode(line)
+        except json.JSONDecodeError as err:
+            self.bad_records += 1
+            self.problem(
+                Problem(
+                    "E0801",
+                    f"malformed JSON: {err.msg} (column {err.colno})",
+                    file,
+                    number,
+                    column=err.colno,
+                    help='write one JSON object per line, e.g. {"type": "patient", "id": "P1", '
+                    '"birth_date": "1950-01-01"}',
+                )
+            )
+            return _SKIP
+        except ValueError:  # a number Fraction cannot hold, e.g. NaN/Infinity
+            self.bad_records += 1
+            self.problem(Problem("E0801", "malformed JSON", file, number, column=1))
+            return _SKIP
+        return obj
 
     def _unknown_type(self, type_name: Any, file: str, line: int) -> None:
         known = sorted(self.infos)
@@ -205,25 +226,15 @@ class _Reader(Checks):
     def record(self, layout: Layout, raw: dict[str, Any], file: str, line: int) -> None:
         """Convert one record's fields (phase 1); keep it if it is valid.
 
-        ``raw`` maps field names to raw values. The fast path below converts and
-        checks; any problem sends the record to `_problems`, which goes through
-        it again to describe every problem.
+        ``raw`` maps field names to raw values. The fast path (`Layout.build`)
+        converts and checks; any problem sends the record to `_problems`, which
+        goes through it again to describe every problem.
         """
         try:
-            values = layout.convert(raw)
-        except (KeyError, Bad):
+            record = layout.build(raw, file, line)
+        except _NOT_QUICK:
             return self._problems(layout, raw.items(), file, line)
-        items = raw.items()
-        if layout.attribute_indexes and all(values[i] is None for i in layout.attribute_indexes):
-            return self._problems(layout, items, file, line)
-        if layout.span_indexes:
-            start, end = values[layout.span_indexes[0]], values[layout.span_indexes[1]]
-            if start is not None and end is not None and end < start:
-                return self._problems(layout, items, file, line)
-        i = layout.info.id_index
-        self.recs[layout.info.data_name].append(
-            layout.make(layout.info, "" if i is None else values[i], values, file, line)
-        )
+        self.recs[layout.info.data_name].append(record)
 
     def _problems(self, layout: Layout, items: Any, file: str, line: int) -> None:
         """Describe every problem of one record (slow path); keep it if there are none."""
@@ -297,7 +308,7 @@ class _Reader(Checks):
         if not problems:
             i = info.id_index
             self.recs[info.data_name].append(
-                layout.make(info, "" if i is None else values[i], values, file, line)
+                layout.make(info, "" if i is None else values[i], tuple(values), file, line)
             )
             return
         self.bad_records += 1
@@ -477,6 +488,7 @@ def read_data(
     # Reading creates millions of objects and no reference cycles; the cyclic
     # garbage collector would rescan them over and over, so it pauses meanwhile.
     was_enabled = gc.isenabled()
+    was_frozen = gc.get_freeze_count()
     gc.disable()
     try:
         reader = _Reader(symbols_of(contract), skip_invalid)
@@ -485,4 +497,12 @@ def read_data(
         return reader.finish()
     finally:
         if was_enabled:
+            # Everything built while paused counts as new: the first collection
+            # after it would scan every record once more (a second or so for a
+            # million). The data is long-lived, so it goes straight to the
+            # oldest generation: freeze then unfreeze moves it there unscanned.
+            # Under `bulk_work` (already frozen) its own unfreeze does that.
+            gc.freeze()
+            if not was_frozen:
+                gc.unfreeze()
             gc.enable()

@@ -84,6 +84,19 @@ _INT_RE = re.compile(r"[+-]?[0-9]+")
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(text: str) -> date:
+    """`parse_date`, quicker for a well-formed date (the same result, the same errors)."""
+    if _DATE_RE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # e.g. 2022-02-30: parse_date says why
+            pass
+    return parse_date(text)
+
+
 _FRACTIONS: dict[Any, Fraction] = {}
 
 
@@ -128,6 +141,7 @@ def _number(raw: Any, unit: str | None) -> Fraction:
 
 
 _EMPTY: frozenset = frozenset()
+_SEEN_LIMIT = 100_000  # numbers remembered per field (a bound on memory)
 
 
 def converter(t: T.Type, enums: dict[str, tuple[str, ...]]) -> Callable[[Any], Any]:
@@ -204,7 +218,7 @@ def converter(t: T.Type, enums: dict[str, tuple[str, ...]]) -> Callable[[Any], A
                 return None
             if raw.__class__ is str:
                 try:
-                    value = parse_date(raw.strip())
+                    value = _date(raw.strip())
                 except ValueError as err:
                     problem = "is not a date"
                     if "not a real date: " in str(err):  # e.g. "2022-02 has 28 days"
@@ -263,17 +277,24 @@ def converter(t: T.Type, enums: dict[str, tuple[str, ...]]) -> Callable[[Any], A
     if t in (T.DECIMAL, T.MONEY, T.PERCENT, T.PP) or isinstance(t, T.Rate):
         unit = {"percent": "%", "pp": "pp"}.get(getattr(t, "name", ""))
 
+        seen: dict[str, Fraction] = {}
+
         def convert_number(raw: Any) -> Fraction | None:
             if raw.__class__ is Fraction:
                 return raw
             if raw is None or raw == "":
                 return None
             try:
-                return _number(raw, unit)
+                value = _number(raw, unit)
             except Bad as bad:
                 raise Bad("E0806", f"{bad.problem}; expected {expected}", bad.help) from None
+            if raw.__class__ is str:  # data repeats the same numbers, as text too
+                if len(seen) >= _SEEN_LIMIT:
+                    seen.clear()
+                seen[raw] = value
+            return value
 
-        convert_number.inline = ("fraction", None)  # type: ignore[attr-defined]
+        convert_number.inline = ("number", seen)  # type: ignore[attr-defined]
         return convert_number
 
     def unsupported(raw: Any) -> Any:
@@ -332,7 +353,7 @@ def info_type(name: str) -> T.RecordT:
 
 
 class Layout:
-    """Per type: converters, required fields and reference fields."""
+    """Per type: converters, required fields, reference fields and generated helpers."""
 
     __slots__ = (
         "info",
@@ -345,7 +366,9 @@ class Layout:
         "span_indexes",
         "parts",
         "make",
-        "convert",
+        "build",
+        "order_key",
+        "resolve",
     )
 
     def __init__(self, info: TypeInfo, enums: dict[str, tuple[str, ...]]) -> None:
@@ -384,65 +407,154 @@ class Layout:
             order.insert(0, info.date_index)
         self.parts = [(i, sort_part(info.types[i])) for i in order]
         self.make = Entity if info.is_entity else Record
-        self.convert = self._compile()
+        self.build = self._compile_build()
+        self.order_key = self._compile_order_key()
+        self.resolve = self._compile_resolve() if self.refs else None
 
-    def _compile(self) -> Callable[[dict], list]:
-        """A function converting one record (a dict of raw values) to its list of values.
+    # The three functions below are generated once per type because they run for
+    # every record: an unrolled body is about twice as fast as a loop over the fields.
+    # Only the text written here is executed; field names are repr()-quoted.
 
-        It raises `Bad` for a bad value and KeyError for an unknown or missing
-        required field; the reader then describes the problems the slow way. It
-        is generated once per type because it runs for every record: an unrolled
-        body is about twice as fast as a loop over the fields.
+    def _compile_build(self) -> Callable[[dict, str, int], Record]:
+        """A function turning one record (a dict of raw values) into a `Record`.
+
+        It raises `Bad` for a bad value, KeyError for any other problem (an unknown
+        or missing field, no attribute set, an end before the start) and TypeError
+        for an unhashable value; the reader then goes through the record the slow
+        way, with the converters, and describes its problems.
         """
+        info = self.info
         namespace: dict[str, Any] = {
-            "KEYS": frozenset(self.info.fields),
+            "KEYS": frozenset(info.fields),
             "EMPTY": _EMPTY,
             "Fraction": Fraction,
+            "INFO": info,
+            "make": self.make,
         }
-        body = [
-            "def convert(obj):",
-            "    if not KEYS.issuperset(obj):",
-            "        raise KeyError('unknown field')",
-            "    get = obj.get",
-            "    values = [",
-        ]
-        for i, (field, default) in enumerate(zip(self.info.fields, self.defaults, strict=True)):
+        body = ["def build(obj, file, line):", "    get = obj.get"]
+        lines = {}
+        for i, (field, default) in enumerate(zip(info.fields, self.defaults, strict=True)):
             convert = namespace[f"c{i}"] = self.converters[i]
             absent = "EMPTY" if default is not None else "None"
             # The common cases inline (a call costs as much as the work); the converter
             # handles everything else, and its errors.
             kind, data = getattr(convert, "inline", (None, None))
-            if kind == "lookup":  # enum members, dates already seen
-                namespace[f"m{i}"] = data
-                value = f"(m{i}.get(v) or c{i}(v)) if v.__class__ is str else c{i}(v)"
+            if kind == "lookup":  # enum members, dates: any other value misses, or is
+                namespace[f"m{i}"] = data  # unhashable (TypeError: the slow way)
+                value = f"m{i}.get(v) or c{i}(v)"
             elif kind == "strip":
                 value = f"(v.strip() or None) if v.__class__ is str else c{i}(v)"
             elif kind == "text":
                 value = f"(v or None) if v.__class__ is str else c{i}(v)"
-            elif kind == "fraction":
-                value = f"v if v.__class__ is Fraction else c{i}(v)"
+            elif kind == "number":  # `or` would call Fraction.__bool__, written in Python
+                namespace[f"m{i}"] = data
+                value = (
+                    f"v if (k := v.__class__) is Fraction else "
+                    f"(x if (x := m{i}.get(v)) is not None else c{i}(v)) if k is str else c{i}(v)"
+                )
             else:
                 value = f"c{i}(v)"
-            body.append(f"        {absent} if (v := get({field!r})) is None else {value},")
-        body.append("    ]")
+            lines[i] = f"v{i} = {absent} if (v := get({field!r})) is None else {value}"
+        # Required fields first: when they are all there is to the record (len), there
+        # is no unknown field and the optional ones are absent: no need to look.
+        for i in self.required:
+            body.append(f"    {lines.pop(i)}")
         if self.required:
-            test = " or ".join(f"values[{i}] is None" for i in self.required)
+            test = " or ".join(f"v{i} is None" for i in self.required)
             body += [f"    if {test}:", "        raise KeyError('missing field')"]
-        body.append("    return values")
-        exec("\n".join(body), namespace)  # the text above only: field names are repr()-quoted
-        return namespace["convert"]
+        unset = [f"v{i} = {'None' if self.defaults[i] is None else 'EMPTY'}" for i in lines]
+        body.append(f"    if len(obj) == {len(self.required)}:")
+        body += [f"        {line}" for line in unset or ["pass"]]
+        body += ["    elif not KEYS.issuperset(obj):", "        raise KeyError('unknown field')"]
+        if lines:
+            body += ["    else:"] + [f"        {line}" for line in lines.values()]
+        if self.attribute_indexes:
+            test = " and ".join(f"v{i} is None" for i in self.attribute_indexes)
+            body += [f"    if {test}:", "        raise KeyError('no attribute')"]
+        if self.span_indexes:
+            s, e = self.span_indexes
+            body += [
+                f"    if v{s} is not None and v{e} is not None and v{e} < v{s}:",
+                "        raise KeyError('end before start')",
+            ]
+        id_ = '""' if info.id_index is None else f"v{info.id_index}"
+        values = "".join(f"v{i}, " for i in range(len(info.fields)))
+        body.append(f"    return make(INFO, {id_}, ({values}), file, line)")
+        exec("\n".join(body), namespace)
+        return namespace["build"]
 
-    def order_key(self, record: Record) -> tuple:
+    def _compile_order_key(self) -> Callable[[Record], tuple]:
         """The canonical sort key of a record: date, then its fields (ids for references)."""
-        values = record.values
-        return tuple([part(values[i]) for i, part in self.parts])
+        namespace: dict[str, Any] = {}
+        parts = []
+        for n, (i, part) in enumerate(self.parts):
+            kind = getattr(part, "inline", None)
+            if kind == "text":
+                parts.append(f'"" if (x := v[{i}]) is None else x if x.__class__ is str else x.id')
+            elif kind == "date":
+                parts.append(f"-1 if (x := v[{i}]) is None else x.toordinal()")
+            else:
+                namespace[f"p{n}"] = part
+                parts.append(f"p{n}(v[{i}])")
+        body = ["def order_key(record):", "    v = record.values"]
+        body.append("    return (" + "".join(f"({p}), " for p in parts) + ")")
+        exec("\n".join(body), namespace)
+        return namespace["order_key"]
+
+    def _compile_resolve(self) -> Callable[..., list[Record]]:
+        """A function replacing the ids in reference fields by the entities they name.
+
+        It takes the records and one ``dict.get`` of entities per reference field
+        (in the order of ``refs``), sets each record's resolved values and returns
+        the records with an unknown id, untouched, for the checker to report.
+        """
+        n = len(self.info.fields)
+        gets = ", ".join(f"g{k}" for k in range(len(self.refs)))
+        names = [f"v{i}" for i in range(n)]
+        body = [
+            f"def resolve(items, {gets}):",
+            "    failed = []",
+            "    for r in items:",
+            f"        {', '.join(names)}, = r.values",
+        ]
+        for k, (i, _target, is_set) in enumerate(self.refs):
+            if is_set:
+                body += [
+                    f"        if v{i}:",
+                    f"            e = frozenset(map(g{k}, v{i}))",
+                    "            if None in e:",
+                    "                failed.append(r)",
+                    "                continue",
+                    f"            v{i} = e",
+                ]
+            else:
+                body += [
+                    f"        if (e := g{k}(v{i})) is None and v{i} is not None:",
+                    "            failed.append(r)",
+                    "            continue",
+                    f"        v{i} = e",
+                ]
+        body += [f"        r.values = ({''.join(f'{x}, ' for x in names)})", "    return failed"]
+        namespace: dict[str, Any] = {}
+        exec("\n".join(body), namespace)
+        return namespace["resolve"]
 
 
 def sort_part(t: T.Type) -> Callable[[Any], Any]:
     """How one field takes part in the content order: cheap, comparable, never None."""
     t = T.strip_optional(t)
     if t in (T.TEXT,) or isinstance(t, (T.Code, T.EnumT, T.RecordT)):
-        return lambda v: "" if v is None else (v if v.__class__ is str else v.id)
+
+        def text_part(v: Any) -> str:
+            return "" if v is None else (v if v.__class__ is str else v.id)
+
+        text_part.inline = "text"  # type: ignore[attr-defined]  # `Layout.order_key` inlines it
+        return text_part
     if t in (T.DATE, T.MONTH):
-        return lambda v: -1 if v is None else v.toordinal()
+
+        def date_part(v: Any) -> int:
+            return -1 if v is None else v.toordinal()
+
+        date_part.inline = "date"  # type: ignore[attr-defined]
+        return date_part
     return lambda v: canonical(v, t)

@@ -3,10 +3,10 @@
 `payment_lines` walks a payment's units a line period at a time — every listed
 patient of a month, every visit of a month — and prices them with the batch
 forms of the contract's expressions (`ersl.interpreter.batch`). It is used by
-`ersl run` (nothing traced for explanations) for listed-patient and event
-bases. It returns None when only the unit-by-unit path can settle the payment
-(a `split`, bundle coverage, another basis) or when a batch gave up on a
-problem; the unit-by-unit path then settles it and reports any error with the
+`ersl run` (nothing traced for explanations): listed patients and events are
+read straight into columns, other bases' units are grouped into batches. It
+returns None when only the unit-by-unit path can settle the payment (a `split`,
+bundle coverage) or when a batch gave up on a problem; the unit-by-unit path then settles it and reports any error with the
 declaration, entity and date, exactly as without batches.
 """
 
@@ -21,7 +21,13 @@ from ersl.exact import products
 from ersl.interpreter.arithmetic import rate_times_duration
 from ersl.interpreter.batch import Batch, true_rows
 from ersl.interpreter.drafts import LineDraft
-from ersl.interpreter.units import line_period_of, one_month, run_range, valid_range
+from ersl.interpreter.units import (
+    iterate_units,
+    line_period_of,
+    one_month,
+    run_range,
+    valid_range,
+)
 from ersl.interpreter.values import RateValue
 
 
@@ -39,7 +45,7 @@ def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft
     if per_event and settler.symbols.bundles:
         return None  # coverage by bundles is decided unit by unit
     valid = valid_range(run.contract.valid if run.contract else None, payment.valid)
-    if valid is None or not isinstance(payment.basis, (ast.ListedBasis, ast.EventBasis)):
+    if valid is None:
         return None
     before = dict(run.bands_hit)
     try:
@@ -76,6 +82,9 @@ def _batches(basis: ast.Basis, settler, valid):
             batch = Batch.on(columns, len(patients), first, line_period(first))
             yield batch, providers, None, one_month(first)
         return
+    if not isinstance(basis, ast.EventBasis):
+        yield from _unit_batches(basis, settler, valid)
+        return
     records = run.data.between(basis.type.name, *days)
     if not records:
         return
@@ -93,6 +102,21 @@ def _batches(basis: ast.Basis, settler, valid):
             payees = [record.values[provider_at] for record in group]
         yield Batch({basis.var.name: list(group)}, dates, period), payees, group, None
         start = stop
+
+
+def _unit_batches(basis: ast.Basis, settler, valid):
+    """Batches of any other basis (spans, participants, providers, episodes): its units,
+    grouped by line period and duration, as columns."""
+    groups: dict[tuple, list] = {}
+    units = iterate_units(basis, settler.run, valid, settler.period, settler.settle_unit)
+    for unit in units:
+        groups.setdefault((unit.period, id(unit.duration)), []).append(unit)
+    for (period, _), group in groups.items():
+        names = list(group[0].bindings)
+        columns = {name: [unit.bindings[name] for unit in group] for name in names}
+        batch = Batch(columns, [unit.date for unit in group], period)
+        payees = [unit.payee for unit in group]
+        yield batch, payees, [unit.record for unit in group], group[0].duration
 
 
 def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDraft]:

@@ -61,7 +61,7 @@ class Table:
         known = self._known.get(key)
         if known is not None:  # a key seen before whose band gives a constant
             entry, hit, value = known
-            run.bands_hit[hit] += 1
+            run.bands_hit[hit] = run.bands_hit.get(hit, 0) + 1
             if run.trace_sink is not None:
                 run.trace_sink.append(("band", self.name, entry))
             return value
