@@ -47,14 +47,18 @@ class Contract:
         data: Dataset,
         period: str,
         params: dict[str, object] | None = None,
-        keep_units: bool = True,
+        keep_units: bool = False,
         batches: bool = True,
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
         as ERSL text (`"200 kr"`), a CSV path for tables, or AST values.
-        `keep_units=False` drops units once their lines are made (less memory, no unit-level
-        explanations). `batches=False` evaluates every unit and aggregate one by one, the
-        reference that batch evaluation is tested against (same statement, slower)."""
+
+        By default payments are settled in batches and units are not kept: explaining a
+        line prices its payment again unit by unit for that line's period.
+        `keep_units=True` settles payments unit by unit and keeps every unit with what
+        priced it (contract-test coverage reads them). `batches=False` evaluates every
+        unit and aggregate one by one, the reference that batch evaluation is tested
+        against (same statement, slower)."""
         from ersl.interpreter.run import Run
         from ersl.interpreter.settle import Settler
 

@@ -326,7 +326,7 @@ def test_examples_settle_the_same_in_batches(name):
     params = dict(value.split("=", 1) for value in args[1::2])
     period = "2022"
     fast = loaded.settle(data, period, params, keep_units=False)
-    reference = loaded.settle(data, period, params, batches=False)
+    reference = loaded.settle(data, period, params, keep_units=True, batches=False)
     assert fast.to_json() == reference.to_json()
     assert fast.run.bands_hit == reference.run.bands_hit
 
@@ -455,3 +455,22 @@ def test_fraction_helpers_used_by_batches():
     # 410/12 × 1.5 = 51.25; 2 × 3 = 6 stays an int
     assert products([Fraction(410, 12), 2], [Fraction(3, 2), 3]) == [Fraction(205, 4), 6]
     assert type(products([2], [3])[0]) is int
+
+
+@pytest.mark.parametrize("name", ["primary_care", "hospital", "hip_knee"])
+def test_explanations_are_the_same_when_units_are_priced_on_demand(name):
+    """`ersl explain` settles in batches and prices the explained line's payment again
+    unit by unit; every line's explanation equals the one from a run that kept units."""
+    folder = REPO / "examples" / name
+    loaded = api.load(folder / "contract.ersl")
+    data = api.read_data([folder / "data.jsonl"], loaded)
+    params = dict(value.split("=", 1) for value in PARAMS[name][1::2])
+    fast = loaded.settle(data, "2022", params, keep_units=False)
+    kept = loaded.settle(data, "2022", params, keep_units=True)
+    # the fast run kept no units, so its explanations price them on demand
+    assert any(draft.sources for draft in kept.explanations.values())
+    assert not any(draft.sources for draft in fast.explanations.values())
+    for line in kept.lines:
+        expected = kept.explain(line.payee, line.name, line.period)
+        assert fast.explain(line.payee, line.name, line.period) == expected
+    assert fast.run.bands_hit == kept.run.bands_hit  # explaining counts no band twice

@@ -28,7 +28,6 @@ def run(args: argparse.Namespace) -> int:
     """Settle, then explain the chosen line(s)."""
     from ersl.interpreter.explain import explain, render_text
 
-    args.explain = True  # explanations need every unit: settle in one process
     statement = run_command.settle(args)
     tree = explain(statement, args.payee, args.name, args.line_period)
     text = (

@@ -83,8 +83,9 @@ def settle(args: argparse.Namespace):
                 help="e.g. --period 2022",
             )
         )
-    keep = bool(getattr(args, "explain", False))  # explanations need every unit
-    return contract.settle(data, period, parse_params(args.param), keep_units=keep)
+    # Settled in batches without keeping units; `ersl explain` prices the explained
+    # line's payment again unit by unit (Settler.traced_sources).
+    return contract.settle(data, period, parse_params(args.param))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -105,7 +105,7 @@ def _explain_line(statement, line) -> dict:
         bands: Counter = Counter()
         weights: Counter = Counter()
         bases: Counter = Counter()
-        for unit in draft.sources:
+        for unit in run.settler.traced_sources(draft):
             bases[unit.base] += 1
             for event in unit.trace:
                 if event[0] == "band":

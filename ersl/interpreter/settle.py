@@ -16,6 +16,7 @@ from ersl.dates import Period, period_containing
 from ersl.diagnostics import Diagnostic
 from ersl.errors import ErslError
 from ersl.exact import largest_remainder, round_to
+from ersl.gcpause import bulk_work
 from ersl.interpreter import bulk, caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes
@@ -50,6 +51,7 @@ class Settler:
         self._units: dict[str, list[Unit]] = {}
         self._bulk: dict[str, list[LineDraft] | None] = {}
         self._blocks: dict[str, list] = {}
+        self._traced: dict[str, dict] = {}
         self._lines: dict[str, list[LineDraft]] = {}
         self._episodes = None
         self._charges: dict[str, list[LineDraft]] = {}
@@ -59,7 +61,8 @@ class Settler:
         self.units_by_payee: dict[str, dict] = {}
         """Capped payments' units grouped by payee (caps look them up per provider)."""
         self.keep_units = True
-        """Keep every unit for explanations; `ersl run` turns it off to save memory and time."""
+        """Settle payments unit by unit and keep every unit with its trace (coverage,
+        explanations without pricing again); `Contract.settle` turns it off by default."""
 
     # ------------------------------------------------------------ errors
     def fail(
@@ -200,6 +203,34 @@ class Settler:
                 )
 
         return price
+
+    def traced_sources(self, draft: LineDraft) -> list[Unit]:
+        """The units behind a payment line with what pricing touched (bands, weights).
+
+        A run that kept no units (`ersl run`, `ersl explain`: settled in batches) prices
+        the line's payment again unit by unit for the line's period, once, when a line
+        is explained; the lines already computed are reused, so `paid` and indicators
+        are not settled twice."""
+        if self.keep_units or draft.sources:
+            return draft.sources
+        key = (draft.decl.name, draft.period.label)
+        if key not in self._traced:
+            # Only the line's own period: its units are dated inside it.
+            tracer = Settler(self.run, draft.period)
+            self.run.settler, self.run.episodes_of = self, self.episodes_of
+            tracer._lines, tracer._indicators = self._lines, self._indicators
+            tracer._episodes = self._episodes
+            before = dict(self.run.bands_hit)  # pricing again must not count bands twice
+            try:
+                with bulk_work():
+                    drafts = tracer.payment_lines(draft.decl)
+                self._traced[key] = {
+                    d.payee.id: d.sources for d in drafts if d.period.label == draft.period.label
+                }
+            finally:
+                self.run.bands_hit.clear()
+                self.run.bands_hit.update(before)
+        return self._traced[key].get(draft.payee.id, [])
 
     def _split_totals(self, payment: ast.Payment, units: list[Unit]) -> dict[str, dict]:
         calls = [
