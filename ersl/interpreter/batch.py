@@ -28,7 +28,17 @@ from ersl.exact import product, products
 from ersl.interpreter.arithmetic import BINARY, compare, negate
 from ersl.interpreter.codes import CodeMatcher
 from ersl.interpreter.evaluate import Env
-from ersl.interpreter.values import RateValue, number_value, quantity_value
+from ersl.interpreter.values import RateValue
+
+_LITERALS = (
+    ast.Number,
+    ast.Quantity,
+    ast.DateLit,
+    ast.MonthLit,
+    ast.StringLit,
+    ast.BoolLit,
+    ast.NoneLit,
+)
 
 
 class Fallback(Exception):
@@ -137,7 +147,12 @@ class BatchEvaluator:
         fn = self._compiled.get(id(node))
         if fn is None:
             method = getattr(self, "_b_" + type(node).__name__, None)
-            fn = self.per_row(node) if method is None else method(node)
+            if isinstance(node, _LITERALS):  # the scalar closure's value, once per unit
+                fn = self._constant(self.ev.compile(node)(None))
+            elif method is None:
+                fn = self.per_row(node)
+            else:
+                fn = method(node)
             self._compiled[id(node)] = fn
         return fn
 
@@ -175,21 +190,6 @@ class BatchEvaluator:
     def _constant(value):
         return lambda batch: [value] * batch.n
 
-    def _b_Number(self, node):
-        return self._constant(number_value(node))
-
-    def _b_Quantity(self, node):
-        return self._constant(quantity_value(node))
-
-    def _b_DateLit(self, node):
-        return self._constant(node.value)
-
-    def _b_StringLit(self, node):
-        return self._constant(node.value)
-
-    def _b_BoolLit(self, node):
-        return self._constant(node.value)
-
     def _b_SetLit(self, node: ast.SetLit):
         items = [self.compile(item) for item in node.items]
         if all(self._is_constant(item) for item in node.items):
@@ -201,7 +201,7 @@ class BatchEvaluator:
         ]
 
     def _is_constant(self, node: ast.Expr) -> bool:
-        if isinstance(node, (ast.Number, ast.Quantity, ast.StringLit, ast.BoolLit, ast.DateLit)):
+        if isinstance(node, _LITERALS):
             return True
         return isinstance(node, ast.Name) and self.refs[id(node)][0] in ("enum", "codeset")
 
@@ -425,14 +425,18 @@ _VALUES = attrgetter("values")
 _ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
+def _birth_dates(persons: list) -> list:
+    """The `birth_date` column of a column of patients."""
+    if not persons:
+        return []
+    return list(map(itemgetter(persons[0].info.index["birth_date"]), map(_VALUES, persons)))
+
+
 def _ages(bev: BatchEvaluator, node: ast.Call):
     people = bev.compile(node.args[0])
 
     def ages(batch: Batch) -> list:
-        persons = people(batch)
-        if not persons:
-            return []
-        births = list(map(itemgetter(persons[0].info.index["birth_date"]), map(_VALUES, persons)))
+        births = _birth_dates(people(batch))
         on = batch.date
         if on is None:  # age() refuses a date before the birth: the scalar path reports it
             return list(map(age, births, batch.dates))
@@ -444,17 +448,7 @@ def _ages(bev: BatchEvaluator, node: ast.Call):
 
 def _ages_in_year(bev: BatchEvaluator, node: ast.Call):
     people = bev.compile(node.args[0])
-
-    def ages(batch: Batch) -> list:
-        persons = people(batch)
-        if not persons:
-            return []
-        born_at = persons[0].info.index["birth_date"]
-        return [
-            age_in_year(p.values[born_at], d) for p, d in zip(persons, batch.dates, strict=True)
-        ]
-
-    return ages
+    return lambda batch: list(map(age_in_year, _birth_dates(people(batch)), batch.dates))
 
 
 def _listed_at(bev: BatchEvaluator, node: ast.Call):
