@@ -24,11 +24,10 @@ from operator import attrgetter, itemgetter
 from ersl import ast
 from ersl import types as T
 from ersl.dates import age, age_in_year
-from ersl.exact import product, products
+from ersl.exact import products
 from ersl.interpreter.arithmetic import BINARY, compare, negate
 from ersl.interpreter.codes import CodeMatcher
-from ersl.interpreter.evaluate import Env
-from ersl.interpreter.values import RateValue
+from ersl.interpreter.evaluate import Env, scale_rate
 
 _LITERALS = (
     ast.Number,
@@ -294,9 +293,9 @@ class BatchEvaluator:
             function = operator.add if op == "+" else operator.sub
             return lambda batch: list(map(function, left(batch), right(batch)))
         if op == "*" and self.is_rate(node.left) and self.is_number(node.right):
-            return lambda batch: list(map(_scale, left(batch), right(batch)))
+            return lambda batch: list(map(scale_rate, left(batch), right(batch)))
         if op == "*" and self.is_number(node.left) and self.is_rate(node.right):
-            return lambda batch: list(map(_scale, right(batch), left(batch)))
+            return lambda batch: list(map(scale_rate, right(batch), left(batch)))
         function = BINARY[op]
         return lambda batch: list(map(function, left(batch), right(batch)))
 
@@ -415,10 +414,6 @@ def _members_of(items: list, collection) -> list:
         else item in collection
         for item in items
     ]
-
-
-def _scale(rate: RateValue, factor) -> RateValue:
-    return RateValue(product(rate.amount, factor), rate.per)
 
 
 _VALUES = attrgetter("values")

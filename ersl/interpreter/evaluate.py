@@ -283,9 +283,9 @@ class Evaluator:
         if self._is_number(node.left) and self._is_number(node.right) and op != "/":
             return _FAST_ARITHMETIC[op](left, right)
         if op == "*" and self._is_rate(node.left) and self._is_number(node.right):
-            return lambda env: _scale(left(env), right(env))
+            return lambda env: scale_rate(left(env), right(env))
         if op == "*" and self._is_number(node.left) and self._is_rate(node.right):
-            return lambda env: _scale(right(env), left(env))
+            return lambda env: scale_rate(right(env), left(env))
         function = BINARY[op]
         if op == "/":  # name the divisor when it is zero
             run, divisor = self.run, node.right
@@ -403,7 +403,8 @@ _LITERALS = (ast.Number, ast.Quantity, ast.StringLit, ast.BoolLit, ast.DateLit)
 _PLAIN_NUMBERS = (T.INT, T.DECIMAL, T.PERCENT, T.PP, T.MONEY)
 
 
-def _scale(rate: RateValue, factor) -> RateValue:
+def scale_rate(rate: RateValue, factor) -> RateValue:
+    """A rate times a plain number (`410 kr/year * p.cni`), exactly."""
     return RateValue(product(rate.amount, factor), rate.per)
 
 
