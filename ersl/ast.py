@@ -757,3 +757,20 @@ class Module(Node):
             if isinstance(decl, Contract):
                 return decl
         return None
+
+
+def walk(node: Node | None):
+    """Every node under `node`, itself included, depth first (nothing for None)."""
+    if node is None:
+        return
+    yield node
+    for attribute in getattr(type(node), "__attrs_attrs__", ()):
+        value = getattr(node, attribute.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, Node):
+                yield from walk(child)
+
+
+def split_calls(node: Node | None) -> list[Call]:
+    """The `split(…)` calls in an expression (a payment that shares a pot)."""
+    return [n for n in walk(node) if isinstance(n, Call) and n.func.name == "split"]

@@ -6,8 +6,9 @@ forms of the contract's expressions (`ersl.interpreter.batch`). It is used by
 `ersl run` (nothing traced for explanations): listed patients and events are
 read straight into columns, other bases' units are grouped into batches. It
 returns None when only the unit-by-unit path can settle the payment (a `split`,
-bundle coverage) or when a batch gave up on a problem; the unit-by-unit path then settles it and reports any error with the
-declaration, entity and date, exactly as without batches.
+bundle coverage) or when a batch gave up on a problem; the unit-by-unit path
+then settles it and reports any error with the declaration, entity and date,
+exactly as without batches.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft
     run = settler.run
     if settler.keep_units or not run.batching() or payment.basis is None:
         return None
-    if _uses_split(payment.amount):
+    if ast.split_calls(payment.amount):
         return None
     per_event = isinstance(payment.basis, ast.EventBasis)
     if per_event and settler.symbols.bundles:
@@ -55,17 +56,6 @@ def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft
         run.bands_hit.update(before)
         run.bulk_fallbacks.append(payment.name)
         return None
-
-
-def _uses_split(node) -> bool:
-    if isinstance(node, ast.Call) and node.func.name == "split":
-        return True
-    for attribute in getattr(type(node), "__attrs_attrs__", ()):
-        value = getattr(node, attribute.name)
-        for child in value if isinstance(value, tuple) else (value,):
-            if isinstance(child, ast.Node) and _uses_split(child):
-                return True
-    return False
 
 
 def _batches(basis: ast.Basis, settler, valid):

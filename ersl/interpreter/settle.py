@@ -233,9 +233,7 @@ class Settler:
         return self._traced[key].get(draft.payee.id, [])
 
     def _split_totals(self, payment: ast.Payment, units: list[Unit]) -> dict[str, dict]:
-        calls = [
-            n for n in _walk(payment.amount) if isinstance(n, ast.Call) and n.func.name == "split"
-        ]
+        calls = ast.split_calls(payment.amount)
         if not calls:
             return {}
         ev = self.run.evaluator
@@ -398,9 +396,7 @@ class Settler:
         for name in self.symbols.line_names():
             drafts = self.lines(name)
             decl = drafts[0].decl if drafts else None
-            uses_split = isinstance(decl, ast.Payment) and any(
-                isinstance(n, ast.Call) and n.func.name == "split" for n in _walk(decl.amount)
-            )
+            uses_split = isinstance(decl, ast.Payment) and bool(ast.split_calls(decl.amount))
             rounded = self._round(drafts, uses_split)
             for draft in drafts:
                 amount = rounded[id(draft)]
@@ -464,17 +460,6 @@ def _performer(record):
 def _fraction(value) -> Fraction:
     """`value` as a Fraction, without copying one that already is."""
     return value if type(value) is Fraction else Fraction(value)
-
-
-def _walk(node):
-    if node is None:
-        return
-    yield node
-    for attribute in getattr(type(node), "__attrs_attrs__", ()):
-        value = getattr(node, attribute.name)
-        for child in value if isinstance(value, tuple) else (value,):
-            if isinstance(child, ast.Node):
-                yield from _walk(child)
 
 
 __all__ = ["Settler", "LineDraft", "describe"]

@@ -31,16 +31,6 @@ MAX_PROVIDERS = 3
 REPEATS = (1, 1, 2, 3, 5)
 
 
-def walk(node):
-    """Every AST node under `node` (itself included)."""
-    yield node
-    for attribute in getattr(type(node), "__attrs_attrs__", ()):
-        value = getattr(node, attribute.name)
-        for child in value if isinstance(value, tuple) else (value,):
-            if isinstance(child, ast.Node):
-                yield from walk(child)
-
-
 def _span_record(drawn) -> tuple[dict, int]:
     """(fields, copies) of a span from its start, length (None: open), other fields."""
     start, length, rest, copies = drawn
@@ -64,7 +54,7 @@ class Harvest:
             for decl in module.decls:
                 if isinstance(decl, ast.SchemaDecl | ast.EnumDecl | ast.Test):
                     continue
-                for node in walk(decl):
+                for node in ast.walk(decl):
                     if isinstance(node, ast.FieldAccess):
                         self.fields.add(node.name.name)
                     elif isinstance(node, ast.Ident) and node.name in schema_names:
@@ -428,4 +418,4 @@ class Generator:
         return records
 
 
-__all__ = ["Generator", "Harvest", "field_kinds", "walk"]
+__all__ = ["Generator", "Harvest", "field_kinds"]

@@ -343,7 +343,7 @@ def _source_text(run, node: ast.Node) -> str:
 
 
 def _paid_calls(node) -> list[ast.Call]:
-    from ersl.testing.generate import walk
+    from ersl.ast import walk
 
     return [
         n
