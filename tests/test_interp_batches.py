@@ -474,3 +474,42 @@ def test_explanations_are_the_same_when_units_are_priced_on_demand(name):
         expected = kept.explain(line.payee, line.name, line.period)
         assert fast.explain(line.payee, line.name, line.period) == expected
     assert fast.run.bands_hit == kept.run.bands_hit  # explaining counts no band twice
+
+
+def test_the_stockholm_model_settles_the_same_in_batches_on_benchmark_data(tmp_path, monkeypatch):
+    """The largest real model (Stockholm primary care 2016–2023: dated tables, caps,
+    indicators) on the benchmark generator's data: identical statement, no fallback."""
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    from generate import generate
+
+    data_path = tmp_path / "data.jsonl"
+    data_path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in generate(400, 2000)),
+        encoding="utf-8",
+    )
+    fees = tmp_path / "fees.csv"
+    fees.write_text(
+        "key,value\n"
+        + "".join(
+            f"{p},{fee}\n"
+            for p, fee in [
+                ("doctor", 400),
+                ("nurse", 250),
+                ("assistant_nurse", 200),
+                ("psychosocial", 400),
+                ("physiotherapist", 300),
+                ("occupational_therapist", 300),
+                ("dietitian", 250),
+                ("other", 200),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    loaded = api.load(REPO / "stdlib_rules" / "stockholm" / "husläkare.ersl")
+    data = api.read_data([data_path], loaded)
+    params = {"besöksersättning": str(fees)}
+    fast = loaded.settle(data, "2022", params)
+    reference = loaded.settle(data, "2022", params, keep_units=True, batches=False)
+    assert fast.run.bulk_fallbacks == []
+    assert fast.to_json() == reference.to_json()
+    assert fast.run.bands_hit == reference.run.bands_hit
