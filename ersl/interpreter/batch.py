@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import attrgetter, itemgetter
 
 from ersl import ast
@@ -98,6 +100,21 @@ class Batch:
     def with_columns(self, columns: dict) -> Batch:
         """The same units with other bindings (a function body sees only its parameters)."""
         return Batch(columns, self.dates, self.period, self.split, self.date)
+
+
+@contextmanager
+def attempt(run, what: str) -> Iterator[None]:
+    """Work done in batches: any exception inside restores the run's table-band counts,
+    records `what` in `run.bulk_fallbacks` and becomes `Fallback`, for the caller to
+    redo the work unit by unit (which reports any error as it always has)."""
+    before = dict(run.bands_hit)
+    try:
+        yield
+    except Exception:  # noqa: BLE001 - whatever it was, the unit-by-unit path reports it
+        run.bands_hit.clear()
+        run.bands_hit.update(before)
+        run.bulk_fallbacks.append(what)
+        raise Fallback from None
 
 
 def true_rows(truths: list) -> list[int]:

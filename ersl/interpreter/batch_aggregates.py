@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ersl import ast
 from ersl.interpreter.arithmetic import add, shift
-from ersl.interpreter.batch import Batch, Fallback, true_rows
+from ersl.interpreter.batch import Batch, Fallback, attempt, true_rows
 from ersl.interpreter.evaluate import Env
 from ersl.interpreter.values import zero_of
 
@@ -151,11 +151,5 @@ def aggregate_for(run, node: ast.Call, env: Env):
         raise Fallback
     batch = Batch({name: [value] for name, value in env.bindings.items()}, [env.date], env.period)
     batch.split = env.split
-    before = dict(run.bands_hit)
-    try:
+    with attempt(run, run.text(node)):
         return run.batch.compile(node)(batch)[0]
-    except Exception:  # noqa: BLE001 - the scalar path reports whatever it was
-        run.bands_hit.clear()
-        run.bands_hit.update(before)
-        run.bulk_fallbacks.append(run.text(node))
-        raise Fallback from None

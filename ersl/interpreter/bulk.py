@@ -20,7 +20,7 @@ from ersl import ast
 from ersl.dates import month_start_dates
 from ersl.exact import products
 from ersl.interpreter.arithmetic import rate_times_duration
-from ersl.interpreter.batch import Batch, true_rows
+from ersl.interpreter.batch import Batch, Fallback, attempt, true_rows
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.units import (
     iterate_units,
@@ -48,13 +48,10 @@ def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft
     valid = valid_range(run.contract.valid if run.contract else None, payment.valid)
     if valid is None:
         return None
-    before = dict(run.bands_hit)
     try:
-        return _settle(settler, payment, _batches(payment.basis, settler, valid), capped)
-    except Exception:  # noqa: BLE001 - whatever it was, the unit-by-unit path reports it
-        run.bands_hit.clear()
-        run.bands_hit.update(before)
-        run.bulk_fallbacks.append(payment.name)
+        with attempt(run, payment.name):
+            return _settle(settler, payment, _batches(payment.basis, settler, valid), capped)
+    except Fallback:
         return None
 
 

@@ -9,7 +9,7 @@ from ersl import ast
 from ersl.dates import Period
 from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
-from ersl.interpreter.batch import Fallback, true_rows
+from ersl.interpreter.batch import Fallback, attempt, true_rows
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env
 from ersl.interpreter.units import line_periods, valid_range
@@ -102,9 +102,8 @@ def _from_blocks(run, cap: ast.Cap, payment, provider, period: Period, blocks) -
     if cap.applies.var is not None and cap.applies.where is not None:
         where = run.batch.truths(cap.applies.where)
     var = payment.basis.var.name
-    before = dict(run.bands_hit)
     out = []
-    try:
+    with attempt(run, f'cap "{cap.name}"'):
         for block in blocks:
             batch = block.batch
             if batch.period.end < period.start or period.end < batch.period.start:
@@ -118,11 +117,6 @@ def _from_blocks(run, cap: ast.Cap, payment, provider, period: Period, blocks) -
                 columns[cap.provider_var.name] = [provider] * taken.n
                 rows = [rows[i] for i in true_rows(where(taken.with_columns(columns)))]
             out.extend(block.amounts[i] for i in rows)
-    except Exception:  # noqa: BLE001 - the unit-by-unit path reports whatever it was
-        run.bands_hit.clear()
-        run.bands_hit.update(before)
-        run.bulk_fallbacks.append(f'cap "{cap.name}"')
-        raise Fallback from None
     return out
 
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 from ersl import ast
 from ersl.dates import Period
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
-from ersl.interpreter.batch import Batch, Fallback
+from ersl.interpreter.batch import Batch, Fallback, attempt
 from ersl.interpreter.batch_aggregates import expand
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.evaluate import Env
@@ -55,8 +55,7 @@ def _counts_in_batch(run, indicator: ast.Indicator, provider, period: Period) ->
         raise Fallback
     bev = run.batch
     outer = Batch.on({indicator.provider_var.name: [provider]}, 1, period.end, period)
-    before = dict(run.bands_hit)
-    try:
+    with attempt(run, f'indicator "{indicator.name}"'):
         members = expand(bev, indicator.population, outer)[1]
         if indicator.exclude is not None and members.n:
             excluded = bev.truths(indicator.exclude)(members)
@@ -64,11 +63,6 @@ def _counts_in_batch(run, indicator: ast.Indicator, provider, period: Period) ->
         if members.n == 0:
             return 0, 0
         return members.n, sum(1 for holds in bev.truths(indicator.numerator)(members) if holds)
-    except Exception:  # noqa: BLE001 - the unit-by-unit path reports whatever it was
-        run.bands_hit.clear()
-        run.bands_hit.update(before)
-        run.bulk_fallbacks.append(f'indicator "{indicator.name}"')
-        raise Fallback from None
 
 
 def _counts(settler, indicator: ast.Indicator, provider, period: Period) -> tuple[int, int]:
