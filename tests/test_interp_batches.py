@@ -329,6 +329,7 @@ def test_examples_settle_the_same_in_batches(name):
     reference = loaded.settle(data, period, params, keep_units=True, batches=False)
     assert fast.to_json() == reference.to_json()
     assert fast.run.bands_hit == reference.run.bands_hit
+    assert fast.run.bulk_fallbacks == []  # bundles, episodes, stays, caps: all batched
 
 
 def test_the_primary_care_example_needs_no_unit_by_unit_fallback():

@@ -252,6 +252,40 @@ def test_events_covered_for_another_provider_are_paid_and_charged(tmp_path):
     assert s.amounts[("H", "2022-03", "Protes")] == "50000.00"
 
 
+def test_a_cap_on_a_per_event_payment_leaves_covered_events_out(tmp_path):
+    """A cap's A skips covered units; the per-event payment is still paid and charged once
+    (settled in batches, this payment falls back to unit by unit: no charge twice)."""
+    body = (
+        BODY
+        + """
+cap "Tak" for provider q each year {
+  applies to "Besök"
+  measure    count(Visit v where v.provider == q)
+  limit      1
+  above      reduce 50 % of excess
+}
+"""
+    )
+    data = providers("H", "C", "D") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-03-15"),
+        visit("FU1", "P1", "C", "2022-04-10", mode="home", kind="followup"),  # covered
+        visit("FU2", "P1", "D", "2022-04-20", kind="followup"),  # covered
+        visit("V3", "P1", "C", "2022-09-01", kind="other"),  # not covered
+    ]
+    s = run(tmp_path, data, body=body)
+    assert s.of(name="Besök") == {
+        ("C", "2022-04", "Besök"): "1500.00",  # 1000 × 1.5 (home)
+        ("C", "2022-09", "Besök"): "1000.00",
+        ("D", "2022-04", "Besök"): "1000.00",
+    }
+    # C: Q = 2 visits > L = 1; A = 1000 (V3; FU1 is covered, so not in A);
+    # deduction = 50 % × 1000 × (2 − 1) / 2 = 250.00. D: Q = 1 = L, no line.
+    assert s.of(name="Tak") == {("C", "2022", "Tak"): "-250.00"}
+    # charged once: −(1500 + 1000) = −2500.00
+    assert s.of(name="Protes: charge") == {("H", "2022-04", "Protes: charge"): "-2500.00"}
+
+
 def test_charge_period_follows_settle(tmp_path):
     header = HEADER.replace("settle monthly", "settle quarterly")
     data = providers("H", "C") + [

@@ -26,6 +26,7 @@ from ersl.interpreter.units import (
     iterate_units,
     line_period_of,
     one_month,
+    performer,
     run_range,
     valid_range,
 )
@@ -42,9 +43,6 @@ def payment_lines(settler, payment: ast.Payment, capped: bool) -> list[LineDraft
         return None
     if ast.split_calls(payment.amount):
         return None
-    per_event = isinstance(payment.basis, ast.EventBasis)
-    if per_event and settler.symbols.bundles:
-        return None  # coverage by bundles is decided unit by unit
     valid = valid_range(run.contract.valid if run.contract else None, payment.valid)
     if valid is None:
         return None
@@ -115,6 +113,8 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
     payee_fn = None if payment.payee is None else bev.compile(payment.payee)
     drafts: dict[tuple[str, str], LineDraft] = {}
     blocks: list[Block] = []
+    per_event = isinstance(payment.basis, ast.EventBasis) and settler.symbols.bundles
+    charges: list[tuple] = []  # made only once the whole payment is settled
     for batch, payees, records, duration in batches:
         if where is not None:
             rows = true_rows(where(batch))
@@ -134,12 +134,44 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
             payees = payee_fn(batch)
         if None in payees:
             raise ValueError("a unit has no payee")  # the unit-by-unit path says which
+        if per_event:
+            batch, payees, values = _bundle_coverage(
+                settler, batch, payees, records, values, payee_fn is None, charges, capped
+            )
         _add_to_lines(drafts, payees, values, batch.period, payment, kind)
         if capped:
             blocks.append(Block(batch, payees, values))
+    for charge in charges:
+        settler.charge(*charge)
     if capped:
         settler.store_blocks(payment.name, blocks)
     return list(drafts.values())
+
+
+def _bundle_coverage(settler, batch, payees, records, values, charge, charges, capped):
+    """SPEC §3.8 for a batch of events: an event a bundle covers is not paid when its
+    performer is the bundle provider; otherwise it is paid and (unless a `payee` clause
+    redirects it) charged to the bundle provider. Returns the paid units. A cap skips
+    covered units, which `Block` cannot tell apart: a capped payment with covered
+    events is left to the unit-by-unit path."""
+    covering = settler.episodes()[1]
+    paid, uncovered = [], []
+    for i, record in enumerate(records):
+        episode = covering.get(id(record))
+        if episode is None:
+            paid.append(i)
+            uncovered.append(i)
+            continue
+        if performer(record) is episode.provider:
+            continue
+        if charge:
+            charges.append((episode, batch.dates[i], values[i]))
+        paid.append(i)
+    if capped and len(uncovered) < len(paid):
+        raise ValueError("a capped payment with covered events")  # kept unit by unit
+    if len(paid) == batch.n:
+        return batch, payees, values
+    return batch.take(paid), [payees[i] for i in paid], [values[i] for i in paid]
 
 
 def _money_fn(bev, node: ast.Expr):

@@ -27,6 +27,7 @@ from ersl.interpreter.units import (
     Unit,
     covers,
     iterate_units,
+    performer,
     valid_range,
 )
 from ersl.interpreter.values import RateValue
@@ -267,10 +268,10 @@ class Settler:
             episode = self.covering(unit.record) if per_event else None
             # SPEC §3.8: "paid by no per-event payment when *its provider* (the event's
             # performer, not an overridden payee) is the bundle provider"
-            if episode is not None and _performer(unit.record) is episode.provider:
+            if episode is not None and performer(unit.record) is episode.provider:
                 continue
             if episode is not None and not unit.overridden:
-                self._charge(episode, unit)
+                self.charge(episode, unit.date, unit.amount)
             key = (unit.payee.id, unit.period.label)
             if key not in groups:
                 groups[key] = LineDraft(unit.payee, unit.period, payment.name, kind, payment)
@@ -279,16 +280,18 @@ class Settler:
                 groups[key].sources.append(unit)
         return list(groups.values())
 
-    def _charge(self, episode, unit: Unit) -> None:
+    def charge(self, episode, date, amount: Fraction) -> None:
+        """Charge the bundle provider for a covered event another provider performed
+        (paid `amount` on `date`)."""
         name = f"{episode.bundle}: charge"
-        period = self._clip(period_containing(unit.date, self.settle_unit))
+        period = self._clip(period_containing(date, self.settle_unit))
         drafts = self._charges.setdefault(episode.bundle, [])
         for draft in drafts:
             if draft.payee is episode.provider and draft.period.label == period.label:
-                draft.units.append(-unit.amount)
+                draft.units.append(-amount)
                 return
         bundle = self.symbols.bundles[episode.bundle]
-        drafts.append(LineDraft(episode.provider, period, name, "variable", bundle, [-unit.amount]))
+        drafts.append(LineDraft(episode.provider, period, name, "variable", bundle, [-amount]))
 
     def _clip(self, period: Period) -> Period:
         if self.valid is None:
@@ -447,14 +450,6 @@ class Settler:
             else:
                 result[id(draft)] = round_to(draft.exact, inc, mode)
         return result
-
-
-def _performer(record):
-    """The provider who performed an event (its `provider` field), or None."""
-    try:
-        return record["provider"]
-    except KeyError:
-        return None
 
 
 def _fraction(value) -> Fraction:

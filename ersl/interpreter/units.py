@@ -135,7 +135,7 @@ def iterate_units(
                         yield Unit(
                             {var.name: record},
                             day,
-                            _payee_of(record),
+                            performer(record),
                             line_period(day),
                             ONE_DAY,
                             record,
@@ -147,7 +147,7 @@ def iterate_units(
                         yield Unit(
                             {var.name: record},
                             first,
-                            _payee_of(record),
+                            performer(record),
                             line_period(first),
                             one_month(first),
                             record,
@@ -158,7 +158,7 @@ def iterate_units(
                 yield Unit(
                     {var.name: record},
                     record.date,
-                    _payee_of(record),
+                    performer(record),
                     line_period(record.date),
                     None,
                     record,
@@ -228,7 +228,8 @@ def line_period_of(valid: tuple[datetime.date, datetime.date], settle_unit: str)
     return line_period
 
 
-def _payee_of(record):
+def performer(record):
+    """The provider who performed an event (its `provider` field), or None."""
     try:
         return record["provider"]
     except KeyError:
