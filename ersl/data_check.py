@@ -107,32 +107,37 @@ class Checks(ProblemLog):
             self.dropped.add(id(record))
             self.bad_records += 1
 
+    def _repeats(self, layout: Layout, items, key_of):
+        """(key, first, repeat) for every record whose key an earlier record (in canonical
+        order) already has; each repeat is dropped."""
+        groups: dict = {}
+        for r in items:
+            groups.setdefault(key_of(r), []).append(r)
+        for key, group in groups.items():
+            if len(group) < 2:
+                continue
+            group.sort(key=layout.order_key)
+            for r in group[1:]:
+                self._drop(r)
+                yield key, group[0], r
+
     def _duplicates(self, layout: Layout, items: list[Record]) -> None:
         info = layout.info
         if len(set(map(_record_id, items))) == len(items):
             return
-        groups: dict[str, list[Record]] = {}
-        for r in items:
-            groups.setdefault(r.id, []).append(r)
-        for id_, group in groups.items():
-            if len(group) == 1:
-                continue
-            group.sort(key=layout.order_key)
-            first = group[0]
-            for r in group[1:]:
-                self._drop(r)
-                self.problem(
-                    Problem(
-                        "E0812",
-                        f"duplicate {info.data_name} id {show(id_)}: it is also used at "
-                        f"{first.location}",
-                        r._file,
-                        r._line,
-                        field="id",
-                        help=f"ids must be unique among {info.data_name} records",
-                        notes=((first._file, first._line, "id", "the id is first used here"),),
-                    )
+        for id_, first, r in self._repeats(layout, items, _record_id):
+            self.problem(
+                Problem(
+                    "E0812",
+                    f"duplicate {info.data_name} id {show(id_)}: it is also used at "
+                    f"{first.location}",
+                    r._file,
+                    r._line,
+                    field="id",
+                    help=f"ids must be unique among {info.data_name} records",
+                    notes=((first._file, first._line, "id", "the id is first used here"),),
                 )
+            )
 
     def _resolve(
         self, layout: Layout, items: list[Record], entities: dict[str, dict[str, Entity]]
@@ -334,30 +339,24 @@ class Checks(ProblemLog):
         if not all(f in info.index for f in needed):
             return
         idx = [info.index[f] for f in needed]
-        groups: dict[tuple, list[Record]] = {}
-        for r in self._good(items):
-            key = tuple(canonical(r.values[i]) for i in idx)
-            groups.setdefault(key, []).append(r)
-        for key, group in groups.items():
-            if len(group) < 2:
-                continue
-            group.sort(key=layout.order_key)
-            first = group[0]
-            for r in group[1:]:
-                self._drop(r)
-                self.problem(
-                    Problem(
-                        "E0815",
-                        f"indicator result for provider {show(key[0])}, indicator "
-                        f"{show(key[1])}, period {show(key[2])} is given twice (also at "
-                        f"{first.location})",
-                        r._file,
-                        r._line,
-                        column=1,
-                        help="report one value per provider, indicator and period",
-                        notes=((first._file, first._line, None, "the other result"),),
-                    )
+
+        def key_of(r: Record) -> tuple:
+            return tuple(canonical(r.values[i]) for i in idx)
+
+        for key, first, r in self._repeats(layout, self._good(items), key_of):
+            self.problem(
+                Problem(
+                    "E0815",
+                    f"indicator result for provider {show(key[0])}, indicator "
+                    f"{show(key[1])}, period {show(key[2])} is given twice (also at "
+                    f"{first.location})",
+                    r._file,
+                    r._line,
+                    column=1,
+                    help="report one value per provider, indicator and period",
+                    notes=((first._file, first._line, None, "the other result"),),
                 )
+            )
 
     def _build(self, layout: Layout, items: list[Record]) -> tuple[Record, ...]:
         """The records of one type in canonical order (phase 6)."""

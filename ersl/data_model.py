@@ -510,9 +510,7 @@ class Dataset:
         self, patient: Entity | str, field: str, on: date, default: Any = _MISSING
     ) -> Any:
         """A patient's attribute in force on ``on`` (see :meth:`attribute`)."""
-        if isinstance(patient, str):
-            patient = self._must("Patient", patient)
-        return patient.attribute(field, on, default)
+        return self.attribute(patient, field, on, default)
 
     def provider_attribute(
         self, provider: Entity | str, field: str, on: date, default: Any = _MISSING
