@@ -20,14 +20,9 @@ from ersl.data import Dataset
 from ersl.data import read_data as _read_data
 from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic, did_you_mean
-from ersl.errors import ErslError
+from ersl.errors import ErslError, usage_error
 from ersl.gcpause import bulk_work
-from ersl.span import Span
 from ersl.statement import Statement
-
-
-def _cli_error(code: str, message: str, help: str | None = None) -> ErslError:
-    return ErslError(Diagnostic(code, message, Span("<command line>", 0, 0, 0, 0), help=help))
 
 
 class Contract:
@@ -63,7 +58,7 @@ class Contract:
         from ersl.interpreter.settle import Settler
 
         if self.checked.symbols.contract is None:
-            raise _cli_error(
+            raise usage_error(
                 "E0907",
                 f"{self.checked.root.path} has no `contract` header, so it cannot be settled",
                 "settle a contract file; library files are used by contracts",
@@ -71,7 +66,7 @@ class Contract:
         try:
             run_period = parse_period(period)
         except ValueError as problem:
-            raise _cli_error(
+            raise usage_error(
                 "E0908",
                 f"`{period}` is not a period: {problem}",
                 "write 2022, 2022-03, 2022-Q1, 2022-01..2022-06 or 2021..2022",
@@ -90,7 +85,7 @@ class Contract:
         """Turn a command-line or API parameter value into a run-time value or AST."""
         symbols = self.checked.symbols
         if name not in symbols.params:
-            raise _cli_error(
+            raise usage_error(
                 "E0910",
                 f"the contract has no parameter `{name}`",
                 did_you_mean(name, symbols.params),
@@ -115,7 +110,7 @@ def _parse_value(name: str, text: str, checked: CheckedContract):
     try:
         module = parse(f"param {name} = {text}", where)
     except ErslError:
-        raise _cli_error(
+        raise usage_error(
             "E0909",
             f"`{text}` is not a value for the parameter `{name}`",
             "write a value as in a contract, e.g. 225 kr, 0.5, 33 %, 2022-01-01",
@@ -129,7 +124,7 @@ def _parse_value(name: str, text: str, checked: CheckedContract):
     wanted = checked.symbols.param_types.get(name, T.ERROR)
     actual = decls.value_type(value, wanted, None)
     if errors or not T.assignable(actual, wanted):
-        raise _cli_error(
+        raise usage_error(
             "E0909",
             f"the parameter `{name}` is {wanted.describe()}, but `{text}` is {actual.describe()}",
             "give the value with its unit, e.g. 225 kr" if wanted == T.MONEY else None,
@@ -145,16 +140,16 @@ def _table_from_csv(name: str, path: str, wanted: T.TableT, contract: Contract):
         with open(path, encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
     except (OSError, UnicodeDecodeError) as error:
-        raise _cli_error("E0001", f"cannot read {path}: {error}") from None
+        raise usage_error("E0001", f"cannot read {path}: {error}") from None
     if not rows or [c.strip() for c in rows[0]] != ["key", "value"]:
-        raise _cli_error("E0909", f"{path}: the first row must be `key,value`")
+        raise usage_error("E0909", f"{path}: the first row must be `key,value`")
     values = {}
     key_type = wanted.key
     for number, row in enumerate(rows[1:], start=2):
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != 2:
-            raise _cli_error(
+            raise usage_error(
                 "E0909", f"{path}:{number}: expected 2 cells (key,value), found {len(row)}"
             )
         key_text, value_text = row[0].strip(), row[1].strip()
@@ -182,7 +177,7 @@ def _table_key(text: str, key_type: T.Type, contract: Contract, where: str):
     if isinstance(key_type, T.EnumT):
         members = [m.name for m in contract.checked.symbols.enums[key_type.name].members]
         if text not in members:
-            raise _cli_error(
+            raise usage_error(
                 "E0909",
                 f"{where}: `{text}` is not a member of {key_type.name}",
                 did_you_mean(text, members) or f"{key_type.name} has: {', '.join(members)}",
@@ -192,7 +187,7 @@ def _table_key(text: str, key_type: T.Type, contract: Contract, where: str):
         try:
             value = parse_decimal(text)
         except ValueError:
-            raise _cli_error("E0909", f"{where}: `{text}` is not a number") from None
+            raise usage_error("E0909", f"{where}: `{text}` is not a number") from None
         return int(value) if value.denominator == 1 and key_type == T.INT else value
     return text
 
@@ -203,16 +198,16 @@ def _parse_cell(text: str, wanted: T.Type, where: str):
     try:
         module = parse(f"param x = {text}", where)
     except ErslError:
-        raise _cli_error("E0909", f"{where}: `{text}` is not a value") from None
+        raise usage_error("E0909", f"{where}: `{text}` is not a value") from None
     node = module.decls[0].value
     if not isinstance(node, (ast.Quantity, ast.Number)):
-        raise _cli_error("E0909", f"{where}: `{text}` is not a {wanted.describe()} value")
+        raise usage_error("E0909", f"{where}: `{text}` is not a {wanted.describe()} value")
     from ersl.interpreter.values import number_value, quantity_value
 
     value = quantity_value(node) if isinstance(node, ast.Quantity) else number_value(node)
     unit_type = T.UNIT_TYPES.get(node.unit) if isinstance(node, ast.Quantity) else T.DECIMAL
     if not T.assignable(unit_type, wanted):
-        raise _cli_error(
+        raise usage_error(
             "E0909", f"{where}: `{text}` is {unit_type.describe()}, expected {wanted.describe()}"
         )
     return value

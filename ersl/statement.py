@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from fractions import Fraction
 
 import attrs
@@ -64,15 +65,18 @@ class Statement:
     """(payee, period, name) -> the interpreter's draft of that line (for explanations)."""
     run: object = attrs.field(default=None, repr=False)
     """The run that produced the statement (for explanations)."""
+    explainer: Callable[..., dict] | None = attrs.field(default=None, repr=False)
+    """`explainer(statement, payee, name, period)`: set by the settlement that made the
+    statement (the statement layer knows nothing of how amounts were computed)."""
 
     def __attrs_post_init__(self) -> None:
         self.lines = sorted(self.lines, key=Line.sort_key)
 
     def explain(self, payee: str, name: str, period: str | None = None) -> dict:
         """How a line was computed (SPEC §6.4): the `ersl.explanation/1` tree."""
-        from ersl.interpreter.explain import explain
-
-        return explain(self, payee, name, period)
+        if self.explainer is None:
+            raise ValueError("this statement was not produced by a settlement that can explain it")
+        return self.explainer(self, payee, name, period)
 
     def totals(self) -> dict[str, dict[str, Fraction]]:
         """Per payee: the sum of each kind's lines and the total."""

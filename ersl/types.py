@@ -8,6 +8,8 @@ the checker, the linter and the documentation read the same source of truth.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 
@@ -392,3 +394,9 @@ def unify(a: Type, b: Type) -> Type | None:
     if {a, b} <= {INT, DECIMAL, PERCENT}:
         return DECIMAL
     return None
+
+
+def snake_case(name: str) -> str:
+    """The data name of a schema type: `IndicatorResult` → `indicator_result` (the JSON
+    `type` and the CSV file stem)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()

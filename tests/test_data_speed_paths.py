@@ -23,7 +23,7 @@ import pytest
 from ersl import types as T
 from ersl.checker import check_file
 from ersl.data import Dataset, Entity, dump_jsonl, read_data
-from ersl.data_values import Layout, _date, type_infos
+from ersl.data.values import Layout, _date, type_infos
 from ersl.dates import parse_date
 from ersl.errors import ErslError
 

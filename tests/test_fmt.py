@@ -369,7 +369,7 @@ QUANTITIES = [
 ]
 NUMBERS = ["0", "1", "1.9", "62.40", "6_500_000"]
 ATOMS = ["true", "false", "none", "2022-01-01", "2022-03", '"text"', '"a \\"quoted\\" \\\\ x"']
-# (text, precedence) as in ersl.fmt_expr
+# (text, precedence) as in ersl.fmt.expr
 IF, OTHERWISE, OR, AND, NOT, COMPARE, SUM, PRODUCT, UNARY, POSTFIX, ATOM = range(1, 12)
 
 

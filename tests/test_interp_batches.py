@@ -429,14 +429,14 @@ def test_column_lookups_equal_their_scalar_forms(records, days):
     assert data.listed_at_column(people, on) == [
         data.listed_at(p, d) for p, d in zip(people, on, strict=True)
     ]
-    from ersl.data_model import attribute_column
+    from ersl.data.records import attribute_column
 
     expected = [p.attribute("cni", d, None) for p, d in zip(people, on, strict=True)]
     assert attribute_column(people, "cni", on) == expected
 
 
 def test_attribute_column_raises_for_a_missing_attribute():
-    from ersl.data_model import MissingAttribute, attribute_column
+    from ersl.data.records import MissingAttribute, attribute_column
 
     path = _WORK / f"c{next(_counter)}.jsonl"
     path.write_text(json.dumps(patient("P9")) + "\n", encoding="utf-8")

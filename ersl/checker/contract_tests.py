@@ -144,7 +144,7 @@ class ContractTestChecker:
             )
 
     def _attribute_fields(self, type_name: str) -> dict[str, T.Type] | None:
-        from ersl.data_values import type_infos
+        from ersl.data.values import type_infos
 
         info = type_infos(self.symbols).get(type_name)
         if info is None:

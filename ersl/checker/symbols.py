@@ -9,8 +9,6 @@ types and `extend` of an unknown type.
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
 from ersl import ast
@@ -40,7 +38,7 @@ class SchemaType:
     @property
     def data_name(self) -> str:
         """The data record type / CSV file stem: snake_case of the name."""
-        return snake_case(self.name)
+        return T.snake_case(self.name)
 
     @property
     def date_field(self) -> str | None:
@@ -48,11 +46,6 @@ class SchemaType:
         if self.kind == "span":
             return "start"
         return "date" if "date" in self.fields else None
-
-
-def snake_case(name: str) -> str:
-    """`IndicatorResult` → `indicator_result`."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 @attrs.define

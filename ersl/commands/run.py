@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from ersl.diagnostics import Diagnostic
-from ersl.errors import ErslError
-from ersl.span import Span
+from ersl.errors import COMMAND_LINE, ErslError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +49,7 @@ def parse_params(items: list[str]) -> dict[str, str]:
                 Diagnostic(
                     "E0909",
                     f"`--param {item}` should be NAME=VALUE",
-                    Span("<command line>", 0, 0, 0, 0),
+                    COMMAND_LINE,
                     help="e.g. --param visit_fee=225kr",
                 )
             )
@@ -79,7 +78,7 @@ def settle(args: argparse.Namespace):
             Diagnostic(
                 "E0908",
                 "give the period to settle with --period",
-                Span("<command line>", 0, 0, 0, 0),
+                COMMAND_LINE,
                 help="e.g. --period 2022",
             )
         )

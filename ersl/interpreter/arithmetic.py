@@ -7,7 +7,7 @@ import datetime
 from fractions import Fraction
 
 from ersl.dates import add_days, add_months
-from ersl.exact import ratio
+from ersl.exact import product, ratio
 from ersl.interpreter.values import DurationValue, RateValue
 
 
@@ -155,3 +155,8 @@ def _key(x):
 
 
 BINARY = {"+": add, "-": subtract, "*": multiply, "/": divide}
+
+
+def scale_rate(rate: RateValue, factor) -> RateValue:
+    """A rate times a plain number (`410 kr/year * p.cni`), exactly."""
+    return RateValue(product(rate.amount, factor), rate.per)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from ersl import ast
 from ersl.interpreter.arithmetic import add, shift
-from ersl.interpreter.batch import Batch, Fallback, attempt, true_rows
-from ersl.interpreter.evaluate import Env
+from ersl.interpreter.batch_base import Batch, Fallback, attempt, true_rows
+from ersl.interpreter.env import Env
 from ersl.interpreter.values import zero_of
 
 

@@ -12,9 +12,9 @@ from ersl import ast
 from ersl.dates import age, age_in_year, month_start_dates
 from ersl.exact import round_to
 from ersl.interpreter.arithmetic import EvalError, add, divide, shift
-from ersl.interpreter.batch import Fallback
 from ersl.interpreter.batch_aggregates import aggregate_for
-from ersl.interpreter.evaluate import describe
+from ersl.interpreter.batch_base import Fallback
+from ersl.interpreter.env import describe
 from ersl.interpreter.values import DurationValue, RateValue, zero_of
 
 

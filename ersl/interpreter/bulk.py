@@ -20,7 +20,7 @@ from ersl import ast
 from ersl.dates import month_start_dates
 from ersl.exact import products
 from ersl.interpreter.arithmetic import rate_times_duration
-from ersl.interpreter.batch import Batch, Fallback, attempt, true_rows
+from ersl.interpreter.batch_base import Batch, Fallback, attempt, true_rows
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.units import (
     iterate_units,

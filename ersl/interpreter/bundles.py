@@ -14,7 +14,7 @@ import datetime
 from ersl import ast
 from ersl.dates import Period, period_containing
 from ersl.interpreter.arithmetic import shift
-from ersl.interpreter.evaluate import Env, Episode
+from ersl.interpreter.env import Env, Episode
 
 
 def _env(run, date: datetime.date, **bindings) -> Env:

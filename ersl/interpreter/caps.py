@@ -9,9 +9,9 @@ from ersl import ast
 from ersl.dates import Period
 from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
-from ersl.interpreter.batch import Fallback, attempt, true_rows
+from ersl.interpreter.batch_base import Fallback, attempt, true_rows
 from ersl.interpreter.drafts import LineDraft
-from ersl.interpreter.evaluate import Env
+from ersl.interpreter.env import Env
 from ersl.interpreter.units import line_periods, valid_range
 
 

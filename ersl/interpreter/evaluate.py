@@ -12,83 +12,16 @@ from __future__ import annotations
 import datetime
 import operator
 from collections.abc import Iterator
-from fractions import Fraction
-
-import attrs
 
 from ersl import ast
 from ersl import types as T
-from ersl.data_model import Entity, MissingAttribute, Record
-from ersl.dates import Period
-from ersl.exact import format_decimal, product
-from ersl.interpreter.arithmetic import BINARY, EvalError, compare, negate, shift
+from ersl.data.records import MissingAttribute
+from ersl.exact import product
+from ersl.interpreter.arithmetic import BINARY, EvalError, compare, negate, scale_rate, shift
+from ersl.interpreter.builtins import BUILTINS, COMPILED
 from ersl.interpreter.codes import CodeMatcher
-from ersl.interpreter.values import DurationValue, RateValue, number_value, quantity_value
-
-
-class Env:
-    """The context of one evaluation: bindings, context date, enclosing period.
-
-    `split` holds, for each `split` call node, (Σ of the `by` values, number of units).
-    """
-
-    __slots__ = ("bindings", "date", "period", "split")
-
-    def __init__(self, bindings: dict, date: datetime.date, period: Period, split=None) -> None:
-        self.bindings = bindings
-        self.date = date
-        self.period = period
-        self.split = split
-
-    def at(self, date: datetime.date) -> Env:
-        """The same context on another date."""
-        return Env(self.bindings, date, self.period, self.split)
-
-    def bind(self, **more: object) -> Env:
-        """The same context with extra bindings."""
-        return Env({**self.bindings, **more}, self.date, self.period, self.split)
-
-
-@attrs.define
-class Episode:
-    """One episode of a bundle: its trigger event and coverage window."""
-
-    bundle: str
-    trigger: Record
-    patient: Entity
-    provider: Entity
-    start: datetime.date
-    end: datetime.date
-    covered: list[Record] = attrs.field(factory=list)
-
-    @property
-    def id(self) -> str:
-        """Episodes are identified by their trigger."""
-        return self.trigger.id
-
-    def __getitem__(self, field: str):
-        return {
-            "trigger": self.trigger,
-            "patient": self.patient,
-            "provider": self.provider,
-            "start": self.start,
-            "end": self.end,
-        }[field]
-
-
-def describe(value) -> str:
-    """A value as a person reads it in an error message or explanation."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, Fraction)):
-        return format_decimal(Fraction(value))
-    if isinstance(value, (Record, Episode)):
-        return f"{getattr(value, 'type', 'episode').lower()} {value.id}"
-    if isinstance(value, frozenset):
-        return "{" + ", ".join(sorted(describe(v) for v in value)) + "}"
-    return str(value)
+from ersl.interpreter.env import Env
+from ersl.interpreter.values import DurationValue, number_value, quantity_value
 
 
 class Evaluator:
@@ -105,8 +38,6 @@ class Evaluator:
         self.types = run.checked.facts.types
         self._compiled: dict[int, object] = {}
         self._truths: dict[int, object] = {}
-        from ersl.interpreter.builtins import BUILTINS
-
         self.builtins = BUILTINS
 
     # ------------------------------------------------------------ entry points
@@ -352,8 +283,6 @@ class Evaluator:
             args = [self.compile(a) for a in node.args]
             call = self.call_function
             return lambda env: call(target, [a(env) for a in args], env)
-        from ersl.interpreter.builtins import COMPILED
-
         if target in COMPILED:
             return COMPILED[target](self, node)
         builtin = self.builtins[target]
@@ -401,11 +330,6 @@ class Evaluator:
 
 _LITERALS = (ast.Number, ast.Quantity, ast.StringLit, ast.BoolLit, ast.DateLit)
 _PLAIN_NUMBERS = (T.INT, T.DECIMAL, T.PERCENT, T.PP, T.MONEY)
-
-
-def scale_rate(rate: RateValue, factor) -> RateValue:
-    """A rate times a plain number (`410 kr/year * p.cni`), exactly."""
-    return RateValue(product(rate.amount, factor), rate.per)
 
 
 def _fast(op):

@@ -14,9 +14,9 @@ from collections import Counter
 from fractions import Fraction
 
 from ersl import ast
-from ersl.errors import ErslError
+from ersl.errors import ErslError, usage_error
 from ersl.exact import format_amount, format_decimal
-from ersl.interpreter.evaluate import describe
+from ersl.interpreter.env import describe
 
 FORMAT = "ersl.explanation/1"
 
@@ -62,8 +62,6 @@ def _parameters(run, name: str, period) -> list[dict]:
 
 def explain(statement, payee: str, name: str, period: str | None = None) -> dict:
     """The explanation tree of one line (raises ErslError if there is no such line)."""
-    from ersl.api import _cli_error
-
     matches = [
         line
         for line in statement.lines
@@ -76,7 +74,7 @@ def explain(statement, payee: str, name: str, period: str | None = None) -> dict
             if names
             else "this payee has no lines"
         )
-        raise _cli_error(
+        raise usage_error(
             "E0911",
             f'the statement has no line "{name}" for {payee}' + (f" in {period}" if period else ""),
             hint,

@@ -8,10 +8,10 @@ from fractions import Fraction
 from ersl import ast
 from ersl.dates import Period
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
-from ersl.interpreter.batch import Batch, Fallback, attempt
 from ersl.interpreter.batch_aggregates import expand
+from ersl.interpreter.batch_base import Batch, Fallback, attempt
 from ersl.interpreter.drafts import LineDraft
-from ersl.interpreter.evaluate import Env
+from ersl.interpreter.env import Env
 from ersl.interpreter.units import line_periods, valid_range
 from ersl.interpreter.values import DurationValue, RateValue
 

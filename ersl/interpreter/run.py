@@ -10,14 +10,17 @@ from fractions import Fraction
 
 from ersl import ast
 from ersl.checker import CheckedContract
-from ersl.data_model import Dataset, Entity
+from ersl.data.dataset import Dataset
+from ersl.data.records import Entity
 from ersl.dates import Period
 from ersl.diagnostics import Diagnostic, did_you_mean
-from ersl.errors import ErslError
+from ersl.errors import COMMAND_LINE, ErslError
 from ersl.interpreter.arithmetic import EvalError
-from ersl.interpreter.batch import BatchEvaluator, Fallback, count_bands
+from ersl.interpreter.batch import BatchEvaluator, count_bands
+from ersl.interpreter.batch_base import Fallback
 from ersl.interpreter.codes import CodeMatcher
-from ersl.interpreter.evaluate import Env, Evaluator, describe
+from ersl.interpreter.env import Env, describe
+from ersl.interpreter.evaluate import Evaluator
 from ersl.span import Span
 
 DEFAULT_INCREMENT = Fraction(1, 100)
@@ -393,7 +396,7 @@ def unknown_param_error(name: str, symbols) -> ErslError:
         Diagnostic(
             "E0910",
             f"the contract has no parameter `{name}`",
-            Span("<command line>", 0, 0, 0, 0),
+            COMMAND_LINE,
             help=did_you_mean(name, symbols.params),
         )
     )

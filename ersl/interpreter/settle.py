@@ -21,7 +21,8 @@ from ersl.interpreter import bulk, caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes
 from ersl.interpreter.drafts import LineDraft
-from ersl.interpreter.evaluate import Env, describe
+from ersl.interpreter.env import Env, describe
+from ersl.interpreter.explain import explain
 from ersl.interpreter.units import (
     SETTLE_UNITS,
     Unit,
@@ -423,6 +424,7 @@ class Settler:
             digest,
             self.period.label,
             lines,
+            explainer=explain,
         )
         statement.explanations = {
             (d.payee.id, d.period.label, d.name): d

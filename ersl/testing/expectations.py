@@ -71,7 +71,7 @@ def _explain(statement, lines) -> list[str]:
 
 def check_block(items, statement, run, run_period: Period) -> list[Mismatch]:
     """The mismatches of an `expect { … }` block against a statement."""
-    from ersl.interpreter.evaluate import Env
+    from ersl.interpreter.env import Env
 
     mismatches = []
     for item in items:

@@ -119,7 +119,7 @@ class Generator:
     """A Hypothesis strategy for the data of one property (lists of `GivenData`)."""
 
     def __init__(self, checked, period: Period, max_size: int = 6) -> None:
-        from ersl.data_values import type_infos
+        from ersl.data.values import type_infos
 
         self.checked = checked
         self.symbols = checked.symbols

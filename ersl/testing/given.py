@@ -21,9 +21,9 @@ from typing import Any
 import attrs
 
 from ersl import ast
-from ersl.data_model import Dataset
-from ersl.data_read import _Reader
-from ersl.data_values import symbols_of
+from ersl.data.dataset import Dataset
+from ersl.data.read import _Reader
+from ersl.data.values import symbols_of
 from ersl.errors import ErslError
 from ersl.exact import format_decimal
 from ersl.span import Span

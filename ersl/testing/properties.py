@@ -70,7 +70,7 @@ class PropertyCheck:
         from ersl.dates import parse_period
         from ersl.testing.generate import Generator
         from ersl.testing.given import read_given
-        from ersl.testing.runner import default_period, params_of
+        from ersl.testing.settling import default_period, params_of
 
         self.case = case
         self.options = options
@@ -108,7 +108,7 @@ class PropertyCheck:
 
     def env(self, provider):
         """The environment the check is evaluated in."""
-        from ersl.interpreter.evaluate import Env
+        from ersl.interpreter.env import Env
 
         bindings = {}
         if self.prop.every_provider is not None:
@@ -259,7 +259,7 @@ def _money(value) -> str:
 
 
 def _show(run, node, value) -> str:
-    from ersl.interpreter.evaluate import describe
+    from ersl.interpreter.env import describe
 
     t = run.checked.facts.types.get(id(node))
     if t is not None and T.strip_optional(t) == T.MONEY and isinstance(value, int | Fraction):

@@ -17,8 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from ersl import types as T
-from ersl.checker.symbols import snake_case as snake
-from ersl.data_model import (
+from ersl.data.records import (
     PATIENT_FIXED_FIELDS,
     PROVIDER_FIXED_FIELDS,
     Entity,
@@ -29,6 +28,7 @@ from ersl.data_model import (
 from ersl.dates import parse_date
 from ersl.diagnostics import did_you_mean
 from ersl.exact import format_decimal, parse_decimal
+from ersl.types import snake_case as snake
 
 
 class Bad(Exception):

@@ -1,7 +1,7 @@
 """Checks on the data as a whole and the building of the `Dataset` (reading phases 2–6).
 
 Part of the data layer (:mod:`ersl.data`). After every line is converted
-(phase 1, :mod:`ersl.data_read`), these phases work per type, never in input
+(phase 1, :mod:`ersl.data.read`), these phases work per type, never in input
 order, so errors and results do not depend on how the input was ordered:
 (2) duplicate ids and the entity tables; (3) references; (4) conflicting
 attribute values; (5) overlapping listings, indicator results given twice;
@@ -15,9 +15,10 @@ from operator import attrgetter
 from typing import Any
 
 from ersl import types as T
-from ersl.data_model import Dataset, Entity, Record, Timeline, TypeInfo, canonical
-from ersl.data_problems import Problem, ProblemLog
-from ersl.data_values import Layout, show, snake
+from ersl.data.dataset import Dataset
+from ersl.data.problems import Problem, ProblemLog
+from ersl.data.records import Entity, Record, Timeline, TypeInfo, canonical
+from ersl.data.values import Layout, show, snake
 from ersl.diagnostics import did_you_mean
 
 _record_id = attrgetter("id")

@@ -14,8 +14,8 @@ import re
 import attrs
 
 from ersl import ast
-from ersl.fmt_comments import ChainTarget
-from ersl.fmt_doc import BREAK_PARENT, HARD, LINE, Align, Doc, Group, Indent, LineSuffix
+from ersl.fmt.comments import ChainTarget
+from ersl.fmt.doc import BREAK_PARENT, HARD, LINE, Align, Doc, Group, Indent, LineSuffix
 
 # Precedence levels, loosest first (SPEC §2 and grammar/ersl.lark).
 IF, OTHERWISE, OR, AND, NOT, COMPARE, SUM, PRODUCT, UNARY, POSTFIX, ATOM = range(1, 12)

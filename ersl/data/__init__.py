@@ -9,26 +9,30 @@ The public API of the data layer::
     data.listed_at(patient, date)         # the provider, or None (end day inclusive)
     data.attribute(patient, "cni", date)  # value in force, or MissingAttribute
 
-Reading lives in :mod:`ersl.data_read`, the in-memory model and its indexes in
-:mod:`ersl.data_model`; both are re-exported here. Formats, validation rules
+The package's modules, lowest first: :mod:`ersl.data.problems` (collecting
+diagnostics), :mod:`ersl.data.records` (typed records and entities),
+:mod:`ersl.data.dataset` (a run's data and its indexes), :mod:`ersl.data.values`
+(the schema as read: field types, converters), :mod:`ersl.data.check` (validation),
+:mod:`ersl.data.read` (JSON Lines and CSV in) and :mod:`ersl.data.dump` (canonical
+JSON Lines and CSV out); the public names are re-exported here. Formats, validation rules
 and the error codes are described in ``docs/data.md``.
 """
 
 from __future__ import annotations
 
-from ersl.data_dump import dump_csv, dump_jsonl
-from ersl.data_model import (
+from ersl.data.dataset import Dataset
+from ersl.data.dump import dump_csv, dump_jsonl
+from ersl.data.read import MAX_ERRORS, read_data
+from ersl.data.records import (
     PATIENT_FIXED_FIELDS,
     PROVIDER_FIXED_FIELDS,
     AttributeVaries,
-    Dataset,
     Entity,
     MissingAttribute,
     Record,
     TypeInfo,
     canonical,
 )
-from ersl.data_read import MAX_ERRORS, read_data
 
 __all__ = [
     "MAX_ERRORS",

@@ -8,18 +8,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
 from ersl import ast
-from ersl.fmt_comments import Child
-from ersl.fmt_doc import WIDTH, Doc, flat_width
-from ersl.fmt_expr import IF, string
+from ersl.fmt.comments import Child
+from ersl.fmt.doc import WIDTH, Doc, flat_width
+from ersl.fmt.expr import IF, string
 from ersl.span import Span
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ersl.fmt import _Printer
+
+class BlockPrinter(Protocol):
+    """What the clause builders need of the file printer (:mod:`ersl.fmt.printer`)."""
+
+    indent: int
+
+    def expr(self, node: object, min_prec: int = IF, nl: bool = False) -> Doc:
+        """An expression."""
+
+    def where(self, cond: object | None, nl: bool) -> Doc:
+        """` where C`, or nothing."""
+
+    def within(self, node: ast.Within | None, nl: bool) -> Doc:
+        """A `within` window, or nothing."""
+
+    def collection(self, node: object, nl: bool) -> Doc:
+        """An aggregate's collection."""
+
+    def line_target(self, make: Callable[[], Doc], node: object, inside: list, trail: list):
+        """A one-line target with its comments; returns (doc, extras)."""
+
+    def block(self, opener: Doc, children: list[Child], inside: list, trail: list, **options):
+        """A `{ … }` target; returns (doc, extras)."""
+
+    def param(self, decl: ast.Param, keyword: str, inside: list, trail: list):
+        """A `param` declaration or test parameter; returns (doc, extras)."""
+
+    def clause_block(self, opener: str, decl: object, tree, inside: list, trail: list):
+        """A block of keyword clauses; returns (doc, extras)."""
+
 
 KEYWORDS = {
     "version_clause": "version",
@@ -83,7 +111,7 @@ def _span(tree, path: str) -> Span:
     return Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-def clause_specs(p: _Printer, decl: object, tree) -> list[ClauseSpec]:
+def clause_specs(p: BlockPrinter, decl: object, tree) -> list[ClauseSpec]:
     """The clauses of a block declaration (or of a warranty), in written order."""
     specs = []
     counters = {"weight": 0, "param": 0}
@@ -105,20 +133,20 @@ def clause_specs(p: _Printer, decl: object, tree) -> list[ClauseSpec]:
     return specs
 
 
-def _value(p: _Printer, make: Callable[[], Doc], node: object) -> Callable:
+def _value(p: BlockPrinter, make: Callable[[], Doc], node: object) -> Callable:
     """A clause whose value is one line (wrapping at `and`/`or`)."""
 
     def build(prefix: str, inside: list, trail: list):
-        return p._line(lambda: [prefix, make()], node, inside, trail)
+        return p.line_target(lambda: [prefix, make()], node, inside, trail)
 
     return build
 
 
-def _text(p: _Printer, text: str) -> Callable:
+def _text(p: BlockPrinter, text: str) -> Callable:
     return _value(p, lambda: text, None)
 
 
-def _builder(p: _Printer, decl: object, rule: str, tree, counters: dict) -> Callable:
+def _builder(p: BlockPrinter, decl: object, rule: str, tree, counters: dict) -> Callable:
     """How to print the clause `rule` of `decl` (a function of prefix, inside, trail)."""
     expr = partial(p.expr, min_prec=IF, nl=True)
     if rule == "version_clause":
@@ -163,7 +191,7 @@ def _builder(p: _Printer, decl: object, rule: str, tree, counters: dict) -> Call
     if rule == "param":
         param = decl.params[counters["param"]]
         counters["param"] += 1
-        return lambda prefix, inside, trail: p._param(param, prefix, inside, trail)
+        return lambda prefix, inside, trail: p.param(param, prefix, inside, trail)
     if rule in ("given_file", "expect_file"):
         value = decl.given if rule == "given_file" else decl.expect
         return _text(p, string(value))
@@ -198,7 +226,7 @@ def _builder(p: _Printer, decl: object, rule: str, tree, counters: dict) -> Call
     return _value(p, lambda: expr(node), node)
 
 
-def _basis(p: _Printer, basis: object) -> Doc:
+def _basis(p: BlockPrinter, basis: object) -> Doc:
     where = p.where(basis.where, True)
     if isinstance(basis, ast.ListedBasis):
         head = (
@@ -217,7 +245,7 @@ def _basis(p: _Printer, basis: object) -> Doc:
     return [head, where]
 
 
-def _applies(p: _Printer, applies: ast.AppliesTo) -> Doc:
+def _applies(p: BlockPrinter, applies: ast.AppliesTo) -> Doc:
     parts: list[Doc] = [", ".join(string(n) for n in applies.names)]
     if applies.var is not None:
         parts.extend([" ", applies.var.name, p.where(applies.where, True)])
@@ -227,7 +255,7 @@ def _applies(p: _Printer, applies: ast.AppliesTo) -> Doc:
 # ---------------------------------------------------------------- list blocks
 
 
-def _aligned_rows(p: _Printer, rows: list[list[Doc | None]], docs: list[list]) -> None:
+def _aligned_rows(p: BlockPrinter, rows: list[list[Doc | None]], docs: list[list]) -> None:
     """Fill each row's placeholder with its cells, in aligned columns when all fit.
 
     The first column is followed by one space, the others by two. A row that
@@ -266,7 +294,7 @@ def _aligned_rows(p: _Printer, rows: list[list[Doc | None]], docs: list[list]) -
                 out.extend([cell, " " * (widths[i] - flat_width(cell))])
 
 
-def _row_block(p: _Printer, opener: str, items: list, cells: Callable, inside, trail):
+def _row_block(p: BlockPrinter, opener: str, items: list, cells: Callable, inside, trail):
     """A list block of rows made of cells, aligned in columns (includes, indicators)."""
     rows: list[list] = []
     docs: list[list] = []
@@ -279,11 +307,11 @@ def _row_block(p: _Printer, opener: str, items: list, cells: Callable, inside, t
         return out
 
     for item in items:
-        children.append(Child(item.span, partial(p._line, partial(make, item), item)))
-    return p._block(opener, children, inside, trail, finalize=lambda: _aligned_rows(p, rows, docs))
+        children.append(Child(item.span, partial(p.line_target, partial(make, item), item)))
+    return p.block(opener, children, inside, trail, finalize=lambda: _aligned_rows(p, rows, docs))
 
 
-def _includes(p: _Printer, items: tuple, prefix: str, inside: list, trail: list):
+def _includes(p: BlockPrinter, items: tuple, prefix: str, inside: list, trail: list):
     def cells(item: ast.Include) -> list:
         return [
             f"{item.type.name} {item.var.name}",
@@ -295,7 +323,7 @@ def _includes(p: _Printer, items: tuple, prefix: str, inside: list, trail: list)
     return _row_block(p, prefix, list(items), cells, inside, trail)
 
 
-def _indicators(p: _Printer, items: tuple, prefix: str, inside: list, trail: list):
+def _indicators(p: BlockPrinter, items: tuple, prefix: str, inside: list, trail: list):
     def cells(ref: ast.IndicatorRef) -> list:
         s = ref.scoring
         if s.kind == "linear":
@@ -310,11 +338,13 @@ def _indicators(p: _Printer, items: tuple, prefix: str, inside: list, trail: lis
     return _row_block(p, prefix, list(items), cells, inside, trail)
 
 
-def _warranty(p: _Printer, warranty: ast.Warranty, tree, prefix: str, inside: list, trail: list):
-    return p._clause_block(prefix, warranty, tree, inside, trail)
+def _warranty(
+    p: BlockPrinter, warranty: ast.Warranty, tree, prefix: str, inside: list, trail: list
+):
+    return p.clause_block(prefix, warranty, tree, inside, trail)
 
 
-def _given(p: _Printer, items: tuple, prefix: str, inside: list, trail: list):
+def _given(p: BlockPrinter, items: tuple, prefix: str, inside: list, trail: list):
     type_width = max(
         (len(i.type.name if isinstance(i, ast.GivenRecord) else "listing") for i in items),
         default=0,
@@ -333,24 +363,24 @@ def _given(p: _Printer, items: tuple, prefix: str, inside: list, trail: list):
             if item.end is not None:
                 text += f" to {item.end.isoformat()}"
             make = partial(lambda t: t, text)
-            children.append(Child(item.span, partial(p._line, make, None)))
+            children.append(Child(item.span, partial(p.line_target, make, None)))
             continue
         opener = item.type.name.ljust(type_width) + " "
         if id_width:
             opener += (item.id.name if item.id is not None else "").ljust(id_width) + " "
         children.append(Child(item.span, partial(_given_record, p, item, opener)))
-    return p._block(prefix, children, inside, trail)
+    return p.block(prefix, children, inside, trail)
 
 
-def _given_record(p: _Printer, item: ast.GivenRecord, opener: str, inside: list, trail: list):
+def _given_record(p: BlockPrinter, item: ast.GivenRecord, opener: str, inside: list, trail: list):
     children = []
     for field in item.fields:
         make = partial(lambda f: [f.name.name, " ", p.expr(f.value, IF, False)], field)
-        children.append(Child(field.span, partial(p._line, make, field.value)))
-    return p._block(opener, children, inside, trail, inline=True)
+        children.append(Child(field.span, partial(p.line_target, make, field.value)))
+    return p.block(opener, children, inside, trail, inline=True)
 
 
-def _expect(p: _Printer, items: tuple, prefix: str, inside: list, trail: list):
+def _expect(p: BlockPrinter, items: tuple, prefix: str, inside: list, trail: list):
     def cells(item) -> list[str]:
         name = "total" if isinstance(item, ast.ExpectTotal) else string(item.name)
         return [item.payee.name, name, item.period.text]
@@ -360,5 +390,5 @@ def _expect(p: _Printer, items: tuple, prefix: str, inside: list, trail: list):
     for item in items:
         head = " ".join(c.ljust(w) for c, w in zip(cells(item), widths, strict=True)) + " = "
         make = partial(lambda i, h: [h, p.expr(i.amount, IF, False)], item, head)
-        children.append(Child(item.span, partial(p._line, make, item.amount)))
-    return p._block(prefix, children, inside, trail)
+        children.append(Child(item.span, partial(p.line_target, make, item.amount)))
+    return p.block(prefix, children, inside, trail)

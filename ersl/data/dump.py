@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ersl import types as T
-from ersl.data_model import Dataset, Entity, TypeInfo
+from ersl.data.dataset import Dataset
+from ersl.data.records import Entity, TypeInfo
 from ersl.exact import format_decimal
 
 __all__ = ["dump_csv", "dump_jsonl"]

@@ -3,7 +3,7 @@
 `format_source(text)` parses the text (raising `ErslError` like `parse` when it
 does not parse), then prints the AST: declarations and clauses from the AST,
 their order and exact positions from the parse tree, and every comment in its
-place (see `ersl.fmt_comments`). The result parses to an equal AST, keeps the
+place (see `ersl.fmt.comments`). The result parses to an equal AST, keeps the
 same comments, and formats to itself.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Callable
 from functools import partial
 
 from ersl import ast
-from ersl.fmt_clauses import clause_specs
-from ersl.fmt_comments import Child, by_position, split_block, split_chain
-from ersl.fmt_doc import (
+from ersl.fmt.clauses import clause_specs
+from ersl.fmt.comments import Child, by_position, split_block, split_chain
+from ersl.fmt.doc import (
     BLANK,
     HARD,
     LINE,
@@ -30,7 +30,7 @@ from ersl.fmt_doc import (
     flat_width,
     render,
 )
-from ersl.fmt_expr import IF, ExprPrinter, chain_targets, number, string, type_text
+from ersl.fmt.expr import IF, ExprPrinter, chain_targets, number, string, type_text
 from ersl.span import Span
 from ersl.syntax import parse
 from ersl.syntax.parser import parse_tree
@@ -150,7 +150,7 @@ class _Printer(ExprPrinter):
                 self.chain_comments[id(target.expr)] = (before, suffix)
         return by_position(leftovers)
 
-    def _line(self, make: Callable[[], Doc], node: object, inside: list, trail: list):
+    def line_target(self, make: Callable[[], Doc], node: object, inside: list, trail: list):
         """A one-line target (it may wrap at `and`/`or`); returns (doc, extras)."""
         leftovers = self._assign(inside, node)
         doc = make()
@@ -159,7 +159,7 @@ class _Printer(ExprPrinter):
             return [doc, LineSuffix(pool[-1].text)], pool[:-1]
         return doc, []
 
-    def _block(
+    def block(
         self,
         opener: Doc,
         children: list[Child],
@@ -279,13 +279,13 @@ class _Printer(ExprPrinter):
         if isinstance(decl, ast.Use):
             keyword = "use stdlib " if decl.stdlib else "use "
             make = partial(lambda d, k: [k, string(d.path)], decl, keyword)
-            return Child(decl.span, partial(self._line, make, None), group="use")
+            return Child(decl.span, partial(self.line_target, make, None), group="use")
         if isinstance(decl, ast.Param):
             simple = not isinstance(decl.value, ast.TableValue | ast.DatedValue)
             group = "param" if simple else None
-            return Child(decl.span, partial(self._param, decl, "param "), group=group)
+            return Child(decl.span, partial(self.param, decl, "param "), group=group)
         if isinstance(decl, ast.Function):
-            return Child(decl.span, partial(self._line, partial(self._function, decl), decl))
+            return Child(decl.span, partial(self.line_target, partial(self._function, decl), decl))
         if isinstance(decl, ast.EnumDecl):
             return Child(decl.span, partial(self._enum, decl), group="schema")
         if isinstance(decl, ast.SchemaDecl):
@@ -294,7 +294,7 @@ class _Printer(ExprPrinter):
             return Child(decl.span, partial(self._codeset, decl), group="schema")
         if isinstance(decl, ast.Indicator) and decl.reported:
             make = partial(lambda d: [self._indicator_head(d), " reported"], decl)
-            return Child(decl.span, partial(self._line, make, None), group="indicator")
+            return Child(decl.span, partial(self.line_target, make, None), group="indicator")
         return Child(decl.span, partial(self._clause_decl, decl, tree))
 
     def _function(self, decl: ast.Function) -> Doc:
@@ -302,20 +302,20 @@ class _Printer(ExprPrinter):
         head = f"function {decl.name.name}({params}): {type_text(decl.result)} ="
         return [head, Group(Indent(2, [LINE, self.expr(decl.body, IF, True)]))]
 
-    def _param(self, decl: ast.Param, keyword: str, inside: list, trail: list):
+    def param(self, decl: ast.Param, keyword: str, inside: list, trail: list):
         head = keyword + decl.name.name
         if decl.type is not None:
             head += ": " + type_text(decl.type)
         value = decl.value
         if value is None:
-            return self._line(lambda: head, None, inside, trail)
+            return self.line_target(lambda: head, None, inside, trail)
         head += " = "
         if isinstance(value, ast.TableValue):
             return self._table(head, value, inside, trail)
         if isinstance(value, ast.DatedValue):
             children = [Child(e.span, partial(self._dated_entry, e)) for e in value.entries]
-            return self._block(head + "dated ", children, inside, trail)
-        return self._line(lambda: [head, self.expr(value, IF, True)], value, inside, trail)
+            return self.block(head + "dated ", children, inside, trail)
+        return self.line_target(lambda: [head, self.expr(value, IF, True)], value, inside, trail)
 
     def _table(self, head: str, table: ast.TableValue, inside: list, trail: list):
         opener = head + "table "
@@ -328,30 +328,30 @@ class _Printer(ExprPrinter):
             make = partial(
                 lambda e, b: [b.ljust(width), " -> ", self.expr(e.value, IF, False)], entry, band
             )
-            children.append(Child(entry.span, partial(self._line, make, entry.value)))
-        return self._block(opener, children, inside, trail)
+            children.append(Child(entry.span, partial(self.line_target, make, entry.value)))
+        return self.block(opener, children, inside, trail)
 
     def _dated_entry(self, entry: ast.DatedEntry, inside: list, trail: list):
         head = f"from {entry.start.isoformat()} -> "
         if isinstance(entry.value, ast.TableValue):
             return self._table(head, entry.value, inside, trail)
         make = partial(lambda e: [head, self.expr(e.value, IF, False)], entry)
-        return self._line(make, entry.value, inside, trail)
+        return self.line_target(make, entry.value, inside, trail)
 
     def _simple_items(self, items: list[tuple[Span, str]]) -> list[Child]:
         return [
-            Child(span, partial(self._line, partial(lambda t: t, text), None))
+            Child(span, partial(self.line_target, partial(lambda t: t, text), None))
             for span, text in items
         ]
 
     def _enum(self, decl: ast.EnumDecl, inside: list, trail: list):
         items = self._simple_items([(m.span, m.name) for m in decl.members])
-        return self._block(f"enum {decl.name.name} ", items, inside, trail, inline=True)
+        return self.block(f"enum {decl.name.name} ", items, inside, trail, inline=True)
 
     def _schema(self, decl: ast.SchemaDecl, inside: list, trail: list):
         head = ("extend " if decl.extend else "") + f"{decl.kind} {decl.name.name} "
         fields = [(f.span, f"{f.name.name}: {type_text(f.type)}") for f in decl.fields]
-        return self._block(head, self._simple_items(fields), inside, trail, inline=True)
+        return self.block(head, self._simple_items(fields), inside, trail, inline=True)
 
     def _codeset(self, decl: ast.Codeset, inside: list, trail: list):
         head = f"codeset {decl.name.name}: {decl.system.name} "
@@ -359,7 +359,7 @@ class _Printer(ExprPrinter):
             (i.span, string(i.low) + ("" if i.high is None else ".." + string(i.high)))
             for i in decl.items
         ]
-        return self._block(head, self._simple_items(items), inside, trail, inline=True)
+        return self.block(head, self._simple_items(items), inside, trail, inline=True)
 
     def _indicator_head(self, decl: ast.Indicator) -> str:
         head = f"indicator {string(decl.name)}"
@@ -379,9 +379,9 @@ class _Printer(ExprPrinter):
         return f"{word.get(type(decl), 'property')} {name} "
 
     def _clause_decl(self, decl: object, tree, inside: list, trail: list):
-        return self._clause_block(self._header(decl), decl, tree, inside, trail)
+        return self.clause_block(self._header(decl), decl, tree, inside, trail)
 
-    def _clause_block(self, opener: str, decl: object, tree, inside: list, trail: list):
+    def clause_block(self, opener: str, decl: object, tree, inside: list, trail: list):
         """A block of clauses, each starting with its keyword; keywords padded to one column."""
         specs = clause_specs(self, decl, tree)
         width = max((len(s.keyword) for s in specs if s.aligned), default=0)
@@ -392,4 +392,4 @@ class _Printer(ExprPrinter):
             else:
                 prefix = spec.keyword + (" " if spec.has_value else "")
             children.append(Child(spec.span, partial(spec.build, prefix)))
-        return self._block(opener, children, inside, trail)
+        return self.block(opener, children, inside, trail)

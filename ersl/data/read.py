@@ -1,9 +1,9 @@
 """Reading event data (SPEC §5): JSON Lines files and folders of CSV files.
 
 :func:`read_data` reads every path, converts each value by its schema field
-type (:mod:`ersl.data_values`), checks the data as a whole
-(:mod:`ersl.data_check`: references, duplicate ids, overlapping listings,
-conflicting attributes) and builds a :class:`ersl.data_model.Dataset`. Every
+type (:mod:`ersl.data.values`), checks the data as a whole
+(:mod:`ersl.data.check`: references, duplicate ids, overlapping listings,
+conflicting attributes) and builds a :class:`ersl.data.dataset.Dataset`. Every
 problem of a run is collected and raised together as one `ErslError` (the
 first 50, then "… and N more"); with ``skip_invalid`` the bad records are left
 out instead and listed in ``Dataset.skipped``.
@@ -20,10 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ersl.data_check import Checks
-from ersl.data_model import Dataset, Record, TypeInfo
-from ersl.data_problems import MAX_ERRORS, Problem
-from ersl.data_values import (
+from ersl.data.check import Checks
+from ersl.data.dataset import Dataset
+from ersl.data.problems import MAX_ERRORS, Problem
+from ersl.data.records import Record, TypeInfo
+from ersl.data.values import (
     Bad,
     Layout,
     exact,
