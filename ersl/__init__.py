@@ -10,8 +10,7 @@ Pygments loading the lexer) stays light.
 """
 
 from ersl.errors import ErslError
-
-__version__ = "0.1.0"
+from ersl.version import __version__
 
 __all__ = ["ErslError", "__version__", "load", "read_data"]
 

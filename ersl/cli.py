@@ -11,8 +11,8 @@ import argparse
 import importlib
 import sys
 
-from ersl import __version__
 from ersl.errors import ErslError
+from ersl.version import __version__
 
 # name -> (module, one-line help). Modules define add_arguments(parser) and run(args) -> int.
 COMMANDS = {

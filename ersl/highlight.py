@@ -95,7 +95,7 @@ TYPE_KEYWORDS: tuple[str, ...] = (
 CONSTANTS: tuple[str, ...] = ("true", "false", "none")
 
 #: Every other keyword of the grammar (`grammar/ersl.lark`): clause keywords and the
-#: operators spelled as words. tests/test_highlight.py checks that every keyword
+#: operators spelled as words. tests/highlight/test_highlight.py checks that every keyword
 #: literal of the grammar is highlighted as a keyword.
 KEYWORDS: tuple[str, ...] = (
     "above",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ersl import __version__
 from ersl.diagnostics import Diagnostic, SourceCache, render_all
 from ersl.lint.framework import RULES
+from ersl.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -17,9 +17,9 @@ import interp_helpers as _records
 import ersl.api as api
 from ersl.exact import format_amount
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STDLIB = REPO / "stdlib_rules"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "stdlib"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FEES = FIXTURES / "fees.csv"
 """Every profession's visit fee is 400 kr (the sources give no fees)."""
 

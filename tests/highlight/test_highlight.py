@@ -15,11 +15,11 @@ from pygments.token import Comment, Error, Keyword, Literal, Name, Number, Strin
 
 from ersl.highlight import ErslLexer, highlight
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GRAMMAR = REPO / "grammar" / "ersl.lark"
 HIGHLIGHT_PY = REPO / "ersl" / "highlight.py"
 # CI checks the shared folder out beside the repository (`../shared`).
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "SPEC.md"
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "SPEC.md"
 
 
 def _lexer() -> ErslLexer:

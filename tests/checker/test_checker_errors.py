@@ -3268,7 +3268,7 @@ def test_cli_check_json_when_valid_is_an_empty_list(tmp_path: Path, capsys) -> N
 # docs/checker-errors.md: one section per code; its examples give their code, fixes pass
 # =====================================================================================
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "checker-errors.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "checker-errors.md"
 
 
 def _emitted_codes() -> set[str]:

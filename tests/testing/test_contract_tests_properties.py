@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from ersl.cli import main
 from ersl.errors import ErslError
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "contract_tests"
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 BONUS_PROPERTY = """\
 use "{contract}"

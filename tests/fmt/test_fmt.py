@@ -1,6 +1,6 @@
 """Tests for `ersl fmt` (`ersl.fmt.format_source` and the `ersl fmt` command).
 
-- Golden: `tests/fixtures/fmt/messy.ersl` (every construct, odd layout, comments
+- Golden: `tests/fmt/fixtures/messy.ersl` (every construct, odd layout, comments
   everywhere) formats to `messy.expected.ersl`. Set ERSL_UPDATE_GOLDEN=1 to rewrite it.
 - Properties, for every .ersl file in the repository, every SPEC block and for
   generated programs: the AST is unchanged, formatting is idempotent, the
@@ -25,7 +25,7 @@ from ersl.errors import ErslError
 from ersl.fmt import format_source
 from ersl.syntax import parse
 
-FIXTURES = REPO / "tests" / "fixtures" / "fmt"
+FIXTURES = REPO / "tests" / "fmt" / "fixtures"
 MESSY = FIXTURES / "messy.ersl"
 EXPECTED = FIXTURES / "messy.expected.ersl"
 

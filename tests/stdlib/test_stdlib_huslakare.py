@@ -3,7 +3,7 @@
 Every expected amount is computed by hand in a comment from the seed figure
 (seed 004 = 004_887ea947c2495c54.txt, Bilaga 2, the FFU table by year; DOMAIN §5).
 The visit fee is the required parameter `besöksersättning`: 400 kr for every
-profession here (tests/fixtures/stdlib/fees.csv).
+profession here (tests/stdlib/fixtures/fees.csv).
 
 The contract-level tests of the model (capitation by year, each payment, cap and
 goal-related payment) are contract tests in stdlib_rules/stockholm/husläkare_test.ersl,

@@ -30,8 +30,8 @@ from ersl.data import (
 )
 from ersl.errors import ErslError
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STD = check_file(ROOT / "stdlib_rules" / "schema" / "sweden.ersl")
 EXT = check_file(FIXTURES / "extended.ersl")
 

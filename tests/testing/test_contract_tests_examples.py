@@ -17,7 +17,7 @@ from ersl.testing.discovery import find_test_files
 from ersl.testing.model import Options, load_file
 from ersl.testing.runner import run_case
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FILES = find_test_files([REPO / "examples", REPO / "stdlib_rules"])
 
 

@@ -27,8 +27,8 @@ from ersl.data.values import Layout, _date, type_infos
 from ersl.dates import parse_date
 from ersl.errors import ErslError
 
-ROOT = Path(__file__).resolve().parent.parent
-EXT = check_file(ROOT / "tests" / "fixtures" / "data" / "extended.ersl")
+ROOT = Path(__file__).resolve().parents[2]
+EXT = check_file(ROOT / "tests" / "data" / "fixtures" / "extended.ersl")
 INFOS = type_infos(EXT.symbols)
 
 IDS = {"Patient": ["P1", "P2", " P2", 2], "Provider": ["VC1", "H1", "H1 ", "VCX"]}

@@ -26,7 +26,7 @@ from ersl.syntax.syntax_errors import (
     describe_terminal,
 )
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
 
 
 def diagnose(text: str):

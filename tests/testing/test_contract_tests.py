@@ -18,7 +18,7 @@ from contract_test_cases import HEADER, VISIT_82
 
 from ersl.cli import main
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "contract_tests"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 CLINIC_TESTS = (
     HEADER

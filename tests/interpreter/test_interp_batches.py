@@ -27,7 +27,7 @@ from test_interp_properties import _WORK, _counter, _load, datasets
 import ersl.api as api
 from ersl.errors import ErslError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 SETTINGS = settings(
     max_examples=60,

@@ -21,7 +21,7 @@ from ersl.cli import main
 
 pytest_plugins = ["pytester"]
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "contract_tests"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 TESTS = (
     HEADER
