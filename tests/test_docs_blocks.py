@@ -1,0 +1,201 @@
+"""Every ```ersl block of the documentation checks, and every ```console block runs.
+
+The pages are `README.md` and `docs/**/*.md`; the directives a block may carry
+(`<!-- ersl: … -->`) are described in `tests/docs_pages.py`. A block without one must
+pass `ersl check` on its own; a deliberate mistake is marked with the one error code
+it must give. Pages with a `workspace` (the tutorial) are replayed in order in a copy of
+their folder: each file they write is checked, each console block is run there and its
+output compared, and at the end the files written must equal the ones shipped.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from docs_pages import REPO, Block, Page, pages, read_page, stdlib_lines
+
+from ersl.checker import check_file
+from ersl.cli import main
+from ersl.errors import ErslError
+
+PAGES = [read_page(path) for path in pages()]
+ERSL_BLOCKS = [block for page in PAGES for block in page.blocks if block.lang == "ersl"]
+
+
+def _codes(path: Path) -> list[str]:
+    """The codes `ersl check` reports for a file (empty when it checks)."""
+    try:
+        check_file(path)
+    except ErslError as error:
+        return [d.code for d in error.diagnostics]
+    return []
+
+
+def _expect(block: Block, path: Path, source: str) -> None:
+    """The file checks, or gives exactly the code its `error` directive names."""
+    codes = _codes(path)
+    wanted = block.directives.get("error")
+    shown = f"{block.where}: checked as\n{source}"
+    if wanted:
+        assert codes, f"{shown}\nchecks, but the block is marked `error {wanted}`"
+        assert set(codes) == {wanted}, f"{shown}\ngives {codes}, not only {wanted}"
+    else:
+        assert not codes, f"{shown}\ngives {codes}"
+
+
+def _excerpt(block: Block) -> None:
+    """An `excerpt` is whole consecutive lines of a repository file, which checks."""
+    path = REPO / block.directives["excerpt"]
+    text = path.read_text(encoding="utf-8")
+    assert f"\n{block.text}" in f"\n{text}", f"{block.where}: not an excerpt of {path}"
+    assert _codes(path) == [], f"{block.where}: {path} does not check"
+
+
+class Replay:
+    """A page replayed in order in a temporary workspace."""
+
+    def __init__(self, page: Page, tmp: Path) -> None:
+        self.page = page
+        self.folder = tmp / "workspace"
+        if page.workspace:
+            shutil.copytree(REPO / page.workspace, self.folder)
+        else:
+            self.folder.mkdir()
+        self.written: dict[str, str] = {}
+        self.pending: dict[str, Block] = {}
+        self.previous = ""
+
+    def ersl(self, block: Block) -> None:
+        d = block.directives
+        if "excerpt" in d:
+            _excerpt(block)
+            return
+        name = d.get("file") or d.get("append")
+        if name:
+            self.write(block, name)
+            return
+        self.flush()
+        source = (self.previous if "continues" in d else "") + stdlib_lines(d.get("stdlib", ""))
+        if "prelude" in d:
+            source += d["prelude"] + "\n"
+        source += block.text
+        path = self.folder / "block.ersl"
+        path.write_text(source, encoding="utf-8")
+        _expect(block, path, source)
+        if "error" not in d:
+            self.previous = source
+
+    def write(self, block: Block, name: str) -> None:
+        """Apply a `file` or `append` block to the workspace. Files written one after
+        the other are checked together (they may `use` each other), before one of them
+        is written again or anything else runs."""
+        if name in self.pending:
+            self.flush()
+        base = self.written.get(name, "") if "append" in block.directives else ""
+        text = base + ("\n" if base else "") + block.text
+        (self.folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (self.folder / name).write_text(text, encoding="utf-8")
+        self.written[name] = text
+        if block.lang == "ersl":
+            self.pending[name] = block
+
+    def flush(self) -> None:
+        """Check the ERSL files written since the last check."""
+        for name, block in self.pending.items():
+            _expect(block, self.folder / name, self.written[name])
+        self.pending = {}
+
+    def console(self, block: Block, capsys, monkeypatch) -> None:
+        self.flush()
+        wanted_exit = int(block.directives.get("exit", "0"))
+        monkeypatch.chdir(self.folder)
+        for command, expected in _commands(block):
+            words = shlex.split(command)
+            assert words[0] == "ersl", f"{block.where}: only `ersl` commands run: {command}"
+            capsys.readouterr()
+            code = main(words[1:])
+            out = capsys.readouterr()
+            actual = _normal(out.out + out.err)
+            assert actual == _normal(expected), f"{block.where}: `{command}` printed\n{actual}"
+            assert code == wanted_exit, f"{block.where}: `{command}` exited {code}"
+
+    def finish(self) -> None:
+        """Every file the page wrote equals the one shipped in the workspace folder."""
+        for name, text in self.written.items():
+            shipped = REPO / self.page.workspace / name
+            assert shipped.is_file(), f"{self.page.path}: {name} is not in {self.page.workspace}"
+            assert shipped.read_text(encoding="utf-8") == text, (
+                f"{self.page.path}: the {name} the page builds differs from {shipped}"
+            )
+
+
+def _commands(block: Block) -> list[tuple[str, str]]:
+    """(command, expected output) pairs of a console block."""
+    pairs: list[tuple[str, list[str]]] = []
+    for line in block.text.rstrip("\n").split("\n"):
+        if line.startswith("$ "):
+            pairs.append((line[2:], []))
+        else:
+            assert pairs, f"{block.where}: a console block starts with `$ `"
+            pairs[-1][1].append(line)
+    return [(command, "\n".join(lines)) for command, lines in pairs]
+
+
+_TIMING = re.compile(r"^=* ?(.*?) in \d+(\.\d+)?s ?=*$")
+
+
+def _normal(text: str) -> str:
+    """Output as compared: no trailing spaces, timings and the rules around them dropped."""
+    lines = [line.rstrip() for line in text.rstrip("\n").split("\n")]
+    return "\n".join(_TIMING.sub(r"\1 in …s", line) for line in lines)
+
+
+# ---------------------------------------------------------------------------------- tests
+
+
+def test_there_are_blocks_to_check():
+    assert len(ERSL_BLOCKS) > 100
+    assert any(page.workspace for page in PAGES), "the tutorial is replayed"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.path.relative_to(REPO)) for p in PAGES])
+def test_page(page: Page, tmp_path: Path, capsys, monkeypatch) -> None:
+    """Each ersl block of the page checks (or gives its marked error); each console
+    block prints what the page shows."""
+    replay = Replay(page, tmp_path)
+    failures = []
+    for block in page.blocks:
+        try:
+            if block.lang == "ersl":
+                replay.ersl(block)
+            elif block.lang == "console":
+                replay.console(block, capsys, monkeypatch)
+            elif "file" in block.directives or "append" in block.directives:
+                replay.write(block, block.directives.get("file") or block.directives["append"])
+        except AssertionError as failure:  # report every block of the page, not the first
+            failures.append(str(failure))
+    try:
+        replay.flush()
+        if page.workspace:
+            replay.finish()
+    except AssertionError as failure:
+        failures.append(str(failure))
+    assert not failures, "\n\n".join(failures)
+
+
+def test_directives_are_only_where_they_mean_something():
+    for page in PAGES:
+        for block in page.blocks:
+            d = block.directives
+            if block.lang == "console":
+                assert set(d) <= {"exit"}, block.where
+            elif block.lang != "ersl":
+                assert set(d) <= {"file", "append"}, block.where
+            else:
+                assert "exit" not in d, block.where
+                if "excerpt" in d:
+                    assert set(d) == {"excerpt"}, block.where
