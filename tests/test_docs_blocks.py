@@ -3,7 +3,9 @@
 The pages are `README.md` and `docs/**/*.md`; the directives a block may carry
 (`<!-- ersl: … -->`) are described in `tests/docs_pages.py`. A block without one must
 pass `ersl check` on its own; a deliberate mistake is marked with the one error code
-it must give. Pages with a `workspace` (the tutorial) are replayed in order in a copy of
+it must give. A block holding `test` or `property` blocks of a contract (a worked
+example with its contract header) has them run: they must pass, so the amounts the
+pages show are the amounts ERSL pays. Pages with a `workspace` (the tutorial) are replayed in order in a copy of
 their folder: each file they write is checked, each console block is run there and its
 output compared, and at the end the files written must equal the ones shipped.
 """
@@ -21,6 +23,8 @@ from docs_pages import REPO, Block, Page, pages, read_page, stdlib_lines
 from ersl.checker import check_file
 from ersl.cli import main
 from ersl.errors import ErslError
+from ersl.testing.model import PASSED, Options, load_file
+from ersl.testing.runner import run_case
 
 PAGES = [read_page(path) for path in pages()]
 ERSL_BLOCKS = [block for page in PAGES for block in page.blocks if block.lang == "ersl"]
@@ -55,6 +59,17 @@ def _excerpt(block: Block) -> None:
     assert _codes(path) == [], f"{block.where}: {path} does not check"
 
 
+def _run_tests(block: Block, path: Path) -> None:
+    """The `test` and `property` blocks of a block's source, if any, pass."""
+    test_file = load_file(path)
+    if test_file.error is not None and test_file.error.diagnostics[0].code == "E1000":
+        return  # tests of no contract (an excerpt about syntax): checked, not run
+    assert test_file.error is None, f"{block.where}: {test_file.error}"
+    for case in test_file.cases:
+        outcome = run_case(case, Options(examples=25, seed=0))
+        assert outcome.status == PASSED, f"{block.where}: {case.kind} {case.name!r}\n{outcome.message}"
+
+
 class Replay:
     """A page replayed in order in a temporary workspace."""
 
@@ -87,6 +102,7 @@ class Replay:
         path.write_text(source, encoding="utf-8")
         _expect(block, path, source)
         if "error" not in d:
+            _run_tests(block, path)
             self.previous = source
 
     def write(self, block: Block, name: str) -> None:
