@@ -20,6 +20,7 @@ Directives, separated by `;`:
 | `exit N` | (console) every command of the block exits with `N` instead of 0 |
 | `workspace PATH` | (a comment of its own) the page builds the files of the repository folder `PATH`: console blocks run in a copy of it, `file`/`append` blocks write there, and at the end of the page each file the page wrote must equal `PATH`'s |
 
+A directive comment may run over several lines (a `prelude` keeps its line breaks).
 A block without a directive must check on its own. `file` and `append` blocks written
 one after the other are checked together (so they may `use` each other), each with its
 own `error`, before one of them is written again or any other block is checked or run. A ```console block holds commands
@@ -37,6 +38,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+)(?P<lang>[\w+-]*)[ \t]*$")
 _DIRECTIVE = re.compile(r"^[ \t]*<!--[ \t]*ersl:(?P<body>.*?)-->[ \t]*$")
+_DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*ersl:")
+_DIRECTIVE_MULTI = re.compile(r"^[ \t]*<!--[ \t]*ersl:(?P<body>.*?)-->[ \t]*$", re.S)
 KNOWN = {"stdlib", "prelude", "continues", "error", "excerpt", "file", "append", "exit", "workspace"}
 
 
@@ -73,7 +76,7 @@ def parse_directives(body: str, where: str) -> dict[str, str]:
         part = part.strip()
         if not part:
             continue
-        name, _, value = part.partition(" ")
+        name, value = re.match(r"(\S+)\s*(.*)", part, re.S).groups()
         if name not in KNOWN:
             raise ValueError(f"{where}: unknown directive `{name}` (known: {sorted(KNOWN)})")
         found[name] = value.strip()
@@ -89,6 +92,11 @@ def read_page(path: Path) -> Page:
     while i < len(lines):
         line = lines[i]
         directive = _DIRECTIVE.match(line)
+        if directive is None and _DIRECTIVE_START.match(line):  # over several lines
+            end = next(j for j in range(i, len(lines)) if "-->" in lines[j])
+            body = "\n".join(lines[i : end + 1])
+            directive = _DIRECTIVE_MULTI.match(body)
+            i = end
         if directive:
             parsed = parse_directives(directive["body"], f"{path}:{i + 1}")
             if "workspace" in parsed:
