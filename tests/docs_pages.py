@@ -18,7 +18,7 @@ Directives, separated by `;`:
 | `file NAME` | the block is the whole of the file `NAME` of the page's workspace (a temporary folder when the page has none) |
 | `append NAME` | the block is added, after a blank line, to the end of the file `NAME` of the page's workspace |
 | `exit N` | (console) every command of the block exits with `N` instead of 0 |
-| `workspace PATH` | (a comment of its own) the page builds the files of the repository folder `PATH`: console blocks run in a copy of it, `file`/`append` blocks write there, and at the end of the page each file the page wrote must equal `PATH`'s |
+| `workspace PATH` | (a comment of its own) the page builds the files of the repository folder `PATH`: it is replayed in an empty folder, where `file`/`append` blocks write and console blocks run, and at the end the files it wrote (less those last written by an `error` block) must be exactly `PATH`'s files, byte for byte |
 
 A directive comment may run over several lines (a `prelude` keeps its line breaks).
 A block without a directive must check on its own. `file` and `append` blocks written

@@ -12,9 +12,9 @@ output compared, and at the end the files written must equal the ones shipped.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,8 @@ from ersl.testing.model import PASSED, Options, load_file
 from ersl.testing.runner import run_case
 
 PAGES = [read_page(path) for path in pages()]
+UPDATE = bool(os.environ.get("ERSL_UPDATE_DOCS"))
+"""Set ERSL_UPDATE_DOCS=1 to write what console commands print into the pages."""
 ERSL_BLOCKS = [block for page in PAGES for block in page.blocks if block.lang == "ersl"]
 
 
@@ -76,12 +78,13 @@ class Replay:
     def __init__(self, page: Page, tmp: Path) -> None:
         self.page = page
         self.folder = tmp / "workspace"
-        if page.workspace:
-            shutil.copytree(REPO / page.workspace, self.folder)
-        else:
-            self.folder.mkdir()
+        self.folder.mkdir()
         self.written: dict[str, str] = {}
+        self.mistakes: set[str] = set()
+        """Files last written by a block marked `error`: deliberate, not shipped."""
         self.pending: dict[str, Block] = {}
+        self.updates: list[tuple[Block, str]] = []
+        """(console block, what its commands printed), for ERSL_UPDATE_DOCS."""
         self.previous = ""
 
     def ersl(self, block: Block) -> None:
@@ -118,6 +121,10 @@ class Replay:
         self.written[name] = text
         if block.lang == "ersl":
             self.pending[name] = block
+        if "error" in block.directives:
+            self.mistakes.add(name)
+        else:
+            self.mistakes.discard(name)
 
     def flush(self) -> None:
         """Check the ERSL files written since the last check."""
@@ -129,23 +136,39 @@ class Replay:
         self.flush()
         wanted_exit = int(block.directives.get("exit", "0"))
         monkeypatch.chdir(self.folder)
+        printed = []
         for command, expected in _commands(block):
             words = shlex.split(command)
             assert words[0] == "ersl", f"{block.where}: only `ersl` commands run: {command}"
             capsys.readouterr()
             code = main(words[1:])
             out = capsys.readouterr()
-            actual = _normal(out.out + out.err)
-            assert actual == _normal(expected), f"{block.where}: `{command}` printed\n{actual}"
+            actual = out.out + out.err
+            printed.append(f"$ {command}\n{actual}")
             assert code == wanted_exit, f"{block.where}: `{command}` exited {code}"
+            if not UPDATE:
+                assert _normal(actual) == _normal(expected), (
+                    f"{block.where}: `{command}` printed\n{actual}\n"
+                    f"(ERSL_UPDATE_DOCS=1 writes what the commands print into the page)"
+                )
+        self.updates.append((block, "".join(printed)))
 
     def finish(self) -> None:
-        """Every file the page wrote equals the one shipped in the workspace folder."""
-        for name, text in self.written.items():
-            shipped = REPO / self.page.workspace / name
-            assert shipped.is_file(), f"{self.page.path}: {name} is not in {self.page.workspace}"
-            assert shipped.read_text(encoding="utf-8") == text, (
-                f"{self.page.path}: the {name} the page builds differs from {shipped}"
+        """The page builds exactly the files of its workspace folder (its deliberate
+        mistakes aside), each as shipped."""
+        folder = REPO / self.page.workspace
+        shipped = {
+            p.relative_to(folder).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith((".", "__")) for part in p.parts)
+        }
+        built = set(self.written) - self.mistakes
+        assert built == shipped, (
+            f"{self.page.path} builds {sorted(built)}, {self.page.workspace} has {sorted(shipped)}"
+        )
+        for name in sorted(built):
+            assert (folder / name).read_text(encoding="utf-8") == self.written[name], (
+                f"{self.page.path}: the {name} the page builds differs from {folder / name}"
             )
 
 
@@ -200,7 +223,19 @@ def test_page(page: Page, tmp_path: Path, capsys, monkeypatch) -> None:
             replay.finish()
     except AssertionError as failure:
         failures.append(str(failure))
+    if UPDATE:
+        _rewrite(page, replay.updates)
     assert not failures, "\n\n".join(failures)
+
+
+def _rewrite(page: Page, updates: list[tuple[Block, str]]) -> None:
+    """Put each console block's new text in the page (bottom up: line numbers hold)."""
+    lines = page.path.read_text(encoding="utf-8").split("\n")
+    for block, text in sorted(updates, key=lambda u: -u[0].line):
+        body = text.rstrip("\n").split("\n")
+        old = block.text.rstrip("\n").count("\n") + 1 if block.text else 0
+        lines[block.line : block.line + old] = [line.rstrip() for line in body]
+    page.path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def test_directives_are_only_where_they_mean_something():
