@@ -40,7 +40,17 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+)(?P<lang>[\w+-]*)[ \t]*$
 _DIRECTIVE = re.compile(r"^[ \t]*<!--[ \t]*ersl:(?P<body>.*?)-->[ \t]*$")
 _DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*ersl:")
 _DIRECTIVE_MULTI = re.compile(r"^[ \t]*<!--[ \t]*ersl:(?P<body>.*?)-->[ \t]*$", re.S)
-KNOWN = {"stdlib", "prelude", "continues", "error", "excerpt", "file", "append", "exit", "workspace"}
+KNOWN = {
+    "stdlib",
+    "prelude",
+    "continues",
+    "error",
+    "excerpt",
+    "file",
+    "append",
+    "exit",
+    "workspace",
+}
 
 
 @dataclass
@@ -127,6 +137,11 @@ def read_page(path: Path) -> Page:
 def pages() -> list[Path]:
     """Every documentation page: `README.md` and the Markdown files under `docs/`."""
     return [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+
+
+def ersl_blocks() -> list[Block]:
+    """Every ```ersl block of the documentation, in page order."""
+    return [block for path in pages() for block in read_page(path).blocks if block.lang == "ersl"]
 
 
 def stdlib_lines(value: str) -> str:

@@ -69,7 +69,9 @@ def _run_tests(block: Block, path: Path) -> None:
     assert test_file.error is None, f"{block.where}: {test_file.error}"
     for case in test_file.cases:
         outcome = run_case(case, Options(examples=25, seed=0))
-        assert outcome.status == PASSED, f"{block.where}: {case.kind} {case.name!r}\n{outcome.message}"
+        assert outcome.status == PASSED, (
+            f"{block.where}: {case.kind} {case.name!r}\n{outcome.message}"
+        )
 
 
 class Replay:
