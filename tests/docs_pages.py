@@ -12,7 +12,6 @@ Directives, separated by `;`:
 |---|---|
 | `stdlib A, B` | the block is checked after `use stdlib "A"`, `use stdlib "B"` |
 | `prelude TEXT` | the block is checked after the ERSL `TEXT` (one line) |
-| `continues` | the block is checked after the previous ```ersl block of the page (as checked) |
 | `error CODE` | checking must fail, and every diagnostic must have the code `CODE` |
 | `excerpt PATH` | the block is whole lines copied from the repository file `PATH`, which must check |
 | `file NAME` | the block is the whole of the file `NAME` of the page's workspace (a temporary folder when the page has none) |
@@ -43,7 +42,6 @@ _DIRECTIVE_MULTI = re.compile(r"^[ \t]*<!--[ \t]*ersl:(?P<body>.*?)-->[ \t]*$", 
 KNOWN = {
     "stdlib",
     "prelude",
-    "continues",
     "error",
     "excerpt",
     "file",

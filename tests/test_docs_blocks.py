@@ -87,7 +87,6 @@ class Replay:
         self.pending: dict[str, Block] = {}
         self.updates: list[tuple[Block, str]] = []
         """(console block, what its commands printed), for ERSL_UPDATE_DOCS."""
-        self.previous = ""
 
     def ersl(self, block: Block) -> None:
         d = block.directives
@@ -99,7 +98,7 @@ class Replay:
             self.write(block, name)
             return
         self.flush()
-        source = (self.previous if "continues" in d else "") + stdlib_lines(d.get("stdlib", ""))
+        source = stdlib_lines(d.get("stdlib", ""))
         if "prelude" in d:
             source += d["prelude"] + "\n"
         source += block.text
@@ -108,7 +107,6 @@ class Replay:
         _expect(block, path, source)
         if "error" not in d:
             _run_tests(block, path)
-            self.previous = source
 
     def write(self, block: Block, name: str) -> None:
         """Apply a `file` or `append` block to the workspace. Files written one after
