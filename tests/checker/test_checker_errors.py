@@ -3290,7 +3290,9 @@ def test_docs_have_one_section_per_code() -> None:
 
 
 def _example_and_fix(body: str) -> tuple[str, str] | None:
-    example = re.search(r"Example \(`contract.ersl`\):\n\n```ersl\n(.*?)```", body, re.S)
+    example = re.search(
+        r"Example \(`contract.ersl`\):\n\n(?:<!--.*?-->\n)?```ersl\n(.*?)```", body, re.S
+    )
     fix = re.search(r"Fix:\n\n```ersl\n(.*?)```", body, re.S)
     return (example.group(1), fix.group(1)) if example and fix else None
 
