@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 
 from lsprotocol import types
@@ -54,24 +56,44 @@ def _range_text(text: str, where: types.Range) -> str:
     return line[start : code_point_column(line, where.end.character)]
 
 
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[^\W\d]\w*')
+
+
+def _misspelt(original: str, replacement: str) -> tuple[int, int, str] | None:
+    """Where in `original` the word (or quoted name) that `replacement` corrects stands:
+    the token most like it (the checker's "did you mean" uses the same likeness)."""
+    best = None
+    for match in _TOKEN.finditer(original):
+        token = match.group(0)
+        quoted = token.startswith('"')
+        word = token[1:-1] if quoted else token
+        likeness = difflib.SequenceMatcher(None, word.lower(), replacement.lower()).ratio()
+        if word != replacement and likeness >= 0.6 and (best is None or likeness > best[0]):
+            new = f'"{replacement}"' if quoted else replacement
+            best = (likeness, match.start(), match.end(), new)
+    return best[1:] if best else None
+
+
 def _replace(uri: str, text: str, diagnostic: types.Diagnostic) -> types.CodeAction | None:
     replacement = (diagnostic.data or {}).get("replacement")
-    if not replacement:
+    where = diagnostic.range
+    original = _range_text(text, where) if replacement else ""
+    found = _misspelt(original, replacement) if original else None
+    if found is None:
         return None
-    original = _range_text(text, diagnostic.range)
-    if not original or original == replacement:
-        return None
-    if original.startswith('"') and not replacement.startswith('"'):
-        replacement = f'"{replacement}"'
-    elif not original.replace("_", "").isalnum():
-        return None  # the range is not one word: the suggestion may not fit it
-    edit = types.TextEdit(diagnostic.range, replacement)
+    start, end, new = found
+    line = text.split("\n")[where.start.line]
+    first = code_point_column(line, where.start.character)
+    at = types.Range(
+        types.Position(where.start.line, client_column(line, first + start)),
+        types.Position(where.start.line, client_column(line, first + end)),
+    )
     return types.CodeAction(
-        title=f"Replace with `{replacement}`",
+        title=f"Replace with `{new}`",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         is_preferred=True,
-        edit=types.WorkspaceEdit(changes={uri: [edit]}),
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(at, new)]}),
     )
 
 
@@ -115,10 +137,13 @@ def code_lenses(uri: str, module: ast.Module, line_text: LineText) -> list[types
     lenses = []
     for decl in module.decls:
         if isinstance(decl, (ast.Test, ast.Property)):
-            span = Span(decl.span.file, decl.span.line, decl.span.column, decl.span.line, 999)
             word = "property" if isinstance(decl, ast.Property) else "test"
-            command = types.Command(f"▶ Run {word}", RUN_TEST, [uri, decl.name])
-            lenses.append(types.CodeLens(to_range(span, line_text), command))
+            start = decl.span.column
+            span = Span(decl.span.file, decl.span.line, start, decl.span.line, start + len(word))
+            command = types.Command(
+                title=f"▶ Run {word}", command=RUN_TEST, arguments=[uri, decl.name]
+            )
+            lenses.append(types.CodeLens(range=to_range(span, line_text), command=command))
     return lenses
 
 
@@ -129,6 +154,8 @@ def run_test(path: Path, name: str) -> dict:
     """
     from ersl.testing import Session, collect, run_session
 
+    if not path.is_file():
+        return {"status": "error", "message": f"{path} does not exist (save the file first)"}
     session = collect([path])
     for test_file in session.file_errors:
         return {"status": "error", "message": test_file.error.render()}

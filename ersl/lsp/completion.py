@@ -33,6 +33,8 @@ from ersl.resources import stdlib_root
 from ersl.syntax import expected_at
 
 PLACEHOLDER = "ersl_completion_placeholder"
+# sort_text prefixes: what fits best first
+EXPECTED, BOUND, NAMED, KEYWORD, OTHER = "0", "1", "2", "3", "4"
 MAX_FILES = 500
 """At most this many files are offered after `use "` (a document in a large folder)."""
 _WORD_BEFORE = re.compile(r"[^\W\d]\w*$|$")
@@ -84,7 +86,7 @@ def _unique(items: list[types.CompletionItem]) -> list[types.CompletionItem]:
 
 
 def _keyword(word: str) -> types.CompletionItem:
-    return types.CompletionItem(word, kind=K.Keyword, sort_text=f"2{word}")
+    return types.CompletionItem(word, kind=K.Keyword, sort_text=KEYWORD + word)
 
 
 # ------------------------------------------------------------------ placeholder analysis
@@ -114,7 +116,7 @@ def _fields(request: Request, head: str, word_end: int) -> list[types.Completion
         return []
     fields = fields_of(analysis.checked.symbols, T.strip_optional(record)) or {}
     return [
-        types.CompletionItem(name, kind=K.Field, detail=t.describe(), sort_text=f"0{name}")
+        types.CompletionItem(name, kind=K.Field, detail=t.describe(), sort_text=EXPECTED + name)
         for name, t in fields.items()
     ]
 
@@ -157,7 +159,7 @@ def _names(request: Request, head: str, word_end: int) -> list[types.CompletionI
         if not (isinstance(parent, ast.Call) and parent.func is node):
             return []  # a new name is being declared or bound
     items = [
-        types.CompletionItem(b.name, kind=K.Variable, detail="variable", sort_text=f"0{b.name}")
+        types.CompletionItem(b.name, kind=K.Variable, detail="variable", sort_text=BOUND + b.name)
         for b in binders_in_scope(chain)
         if b.name != PLACEHOLDER
     ]
@@ -201,7 +203,7 @@ def _value_names(symbols) -> list[types.CompletionItem]:
         items.append(_item(name, K.Function, builtin.signature or "built-in", builtin.doc))
     for enum in symbols.enums.values():
         for member in enum.members:
-            items.append(_item(member.name, K.EnumMember, enum.name.name, None, "3"))
+            items.append(_item(member.name, K.EnumMember, enum.name.name, None, OTHER))
     return items
 
 
@@ -216,19 +218,19 @@ def _enum_values(analysis: Analysis, chain: list) -> list[types.CompletionItem]:
             t = t.element if isinstance(t, T.SetT) else t
             decl = analysis.checked.symbols.enums.get(t.name) if isinstance(t, T.EnumT) else None
             if decl is not None:
-                return [_item(m.name, K.EnumMember, t.name, None, "0") for m in decl.members]
+                return [_item(m.name, K.EnumMember, t.name, None, EXPECTED) for m in decl.members]
             return []
     return []
 
 
 def _type_names(symbols) -> list[types.CompletionItem]:
-    items = [_item(n, K.Keyword, "built-in type", None, "1") for n in sorted(T.PRIMITIVES)]
-    items += [_item(n, K.Class, s.kind, None, "0") for n, s in symbols.schema.items()]
-    items += [_item(n, K.Enum, "enum", None, "0") for n in symbols.enums]
+    items = [_item(n, K.Keyword, "built-in type", None, NAMED) for n in sorted(T.PRIMITIVES)]
+    items += [_item(n, K.Class, s.kind, None, BOUND) for n, s in symbols.schema.items()]
+    items += [_item(n, K.Enum, "enum", None, BOUND) for n in symbols.enums]
     return items
 
 
-def _item(name: str, kind, detail: str, doc: str | None, rank: str = "1"):
+def _item(name: str, kind, detail: str, doc: str | None, rank: str = NAMED):
     documentation = types.MarkupContent(types.MarkupKind.Markdown, doc) if doc else None
     return types.CompletionItem(
         name, kind=kind, detail=detail, documentation=documentation, sort_text=rank + name

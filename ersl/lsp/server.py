@@ -49,7 +49,9 @@ class ErslLanguageServer(LanguageServer):
         detail = "".join(traceback.format_exception(error)).strip()
         log.error("%s failed: %s", what, detail)
         self.window_log_message(
-            types.LogMessageParams(types.MessageType.Error, f"ersl: {what} failed: {detail}")
+            types.LogMessageParams(
+                type=types.MessageType.Error, message=f"ersl: {what} failed: {detail}"
+            )
         )
 
     # -------------------------------------------------------------- diagnostics
@@ -66,7 +68,9 @@ class ErslLanguageServer(LanguageServer):
         except Exception as error:  # noqa: BLE001 - the server must keep running
             self.report(f"checking {uri}", error)
             return
-        params = types.PublishDiagnosticsParams(uri, found, version=document.version)
+        params = types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=found, version=document.version
+        )
         self.text_document_publish_diagnostics(params)
 
     def schedule(self, uris: list[str], now: str | None = None) -> None:
@@ -160,7 +164,9 @@ def _register_sync(server: ErslLanguageServer) -> None:
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         affected = server.store.close(uri)
-        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
         server.schedule(affected)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -255,12 +261,14 @@ def _register_requests(server: ErslLanguageServer) -> None:
             if document.text != path.read_text(encoding="utf-8"):
                 result = {"status": "error", "message": "save the file first: tests run from disk"}
                 server.window_show_message(
-                    types.ShowMessageParams(types.MessageType.Warning, result["message"])
+                    types.ShowMessageParams(
+                        type=types.MessageType.Warning, message=result["message"]
+                    )
                 )
                 return result
         result = actions.run_test(path, name)
         kind = types.MessageType.Info if result["status"] == "passed" else types.MessageType.Error
-        server.window_show_message(types.ShowMessageParams(kind, result["message"]))
+        server.window_show_message(types.ShowMessageParams(type=kind, message=result["message"]))
         return result
 
 

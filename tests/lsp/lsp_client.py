@@ -179,25 +179,35 @@ class LspClient:
     def hover(self, uri: str, line: int, character: int) -> types.Hover | None:
         """textDocument/hover at a 0-based position."""
         doc, pos = self._where(uri, line, character)
-        return self.call(self.client.text_document_hover_async(types.HoverParams(doc, pos)))
+        return self.call(
+            self.client.text_document_hover_async(
+                types.HoverParams(text_document=doc, position=pos)
+            )
+        )
 
     def definition(self, uri: str, line: int, character: int):
         """textDocument/definition at a 0-based position."""
         doc, pos = self._where(uri, line, character)
-        params = types.DefinitionParams(doc, pos)
+        params = types.DefinitionParams(text_document=doc, position=pos)
         return self.call(self.client.text_document_definition_async(params))
 
     def references(self, uri: str, line: int, character: int, declaration: bool = True):
         """textDocument/references at a 0-based position."""
         doc, pos = self._where(uri, line, character)
-        params = types.ReferenceParams(doc, pos, types.ReferenceContext(declaration))
+        params = types.ReferenceParams(
+            context=types.ReferenceContext(include_declaration=declaration),
+            text_document=doc,
+            position=pos,
+        )
         return self.call(self.client.text_document_references_async(params))
 
     def completion(self, uri: str, line: int, character: int) -> list[types.CompletionItem]:
         """textDocument/completion at a 0-based position (the items, list or not)."""
         doc, pos = self._where(uri, line, character)
         result = self.call(
-            self.client.text_document_completion_async(types.CompletionParams(doc, pos))
+            self.client.text_document_completion_async(
+                types.CompletionParams(text_document=doc, position=pos)
+            )
         )
         return result.items if isinstance(result, types.CompletionList) else (result or [])
 
@@ -209,7 +219,8 @@ class LspClient:
     def formatting(self, uri: str):
         """textDocument/formatting."""
         params = types.DocumentFormattingParams(
-            types.TextDocumentIdentifier(uri), types.FormattingOptions(2, True)
+            text_document=types.TextDocumentIdentifier(uri),
+            options=types.FormattingOptions(tab_size=2, insert_spaces=True),
         )
         return self.call(self.client.text_document_formatting_async(params))
 
@@ -217,7 +228,9 @@ class LspClient:
         """textDocument/codeAction for these diagnostics (over the first one's range)."""
         where = diagnostics[0].range
         params = types.CodeActionParams(
-            types.TextDocumentIdentifier(uri), where, types.CodeActionContext(diagnostics)
+            text_document=types.TextDocumentIdentifier(uri),
+            range=where,
+            context=types.CodeActionContext(diagnostics=diagnostics),
         )
         return self.call(self.client.text_document_code_action_async(params))
 
@@ -228,5 +241,5 @@ class LspClient:
 
     def execute(self, command: str, *arguments):
         """workspace/executeCommand."""
-        params = types.ExecuteCommandParams(command, list(arguments))
+        params = types.ExecuteCommandParams(command=command, arguments=list(arguments))
         return self.call(self.client.workspace_execute_command_async(params), timeout=300)
