@@ -328,7 +328,8 @@ def _binder_type(analysis: Analysis, chain: list[ast.Node], ident: ast.Ident) ->
     facts = analysis.checked.facts if analysis.checked else None
     if facts is None or len(chain) < 2:
         return None
-    for node in ast.walk(chain[1]):
+    for inner in chains(chain[1]):
+        node = inner[-1]
         if isinstance(node, ast.Name) and node.name == ident.name:
             if facts.refs.get(id(node)) == ("binding", ident.name) and id(node) in facts.types:
                 return facts.types[id(node)]

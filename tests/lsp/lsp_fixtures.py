@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lsprotocol import types
+
 CONTRACT = """\
 contract "Testavtal" {
   valid  2022-01-01 .. 2022-12-31
@@ -82,3 +84,17 @@ def where(text: str, needle: str, occurrence: int = 1, offset: int = 0) -> tuple
     index += offset
     line = text.count("\n", 0, index)
     return line, index - (text.rfind("\n", 0, index) + 1)
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply text edits (positions in UTF-16 units, as the protocol says) to `text`."""
+    lines = text.split("\n")
+
+    def offset(position: types.Position) -> int:
+        before = sum(len(line) + 1 for line in lines[: position.line])
+        units = lines[position.line].encode("utf-16-le")[: position.character * 2]
+        return before + len(units.decode("utf-16-le"))
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text

@@ -125,3 +125,11 @@ def test_closing_a_document_clears_its_diagnostics(server, project):
     published = len(server.published[uri])
     server.close_document(uri)
     assert server.diagnostics_after(uri, published) == []
+
+
+def test_ranges_count_utf16_units(server, tmp_path):
+    uri = server.open(tmp_path / "emoji.ersl", 'param t = {"😀", 1 kr}\n')
+    (found,) = server.diagnostics(uri)
+    assert found.code == "E0400"
+    # `1 kr` is at characters 16..19 (0-based); the emoji before it is two UTF-16 units
+    assert _range(found) == (0, 17, 0, 21)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from lsp_fixtures import CONTRACT, CONTRACT_TEST, where
+from lsp_fixtures import CONTRACT, CONTRACT_TEST, apply_edits, where
 from lsprotocol import types
 
 from ersl.lsp.actions import REASON_PLACEHOLDER
@@ -13,20 +13,6 @@ from ersl.lsp.actions import REASON_PLACEHOLDER
 MESSY = CONTRACT.replace("  kind   variable", "    kind variable").replace(
     "param avgift = dated {", "param   avgift=dated{"
 )
-
-
-def _apply(text: str, edits: list[types.TextEdit]) -> str:
-    """Apply text edits (positions in UTF-16 units, as the protocol says) to `text`."""
-    lines = text.split("\n")
-
-    def offset(position: types.Position) -> int:
-        before = sum(len(line) + 1 for line in lines[: position.line])
-        units = lines[position.line].encode("utf-16-le")[: position.character * 2]
-        return before + len(units.decode("utf-16-le"))
-
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
-    return text
 
 
 def test_formatting_equals_ersl_fmt(server, project):
@@ -40,7 +26,7 @@ def test_formatting_equals_ersl_fmt(server, project):
         text=True,
         check=True,
     ).stdout
-    assert _apply(MESSY, edits) == by_cli == CONTRACT
+    assert apply_edits(MESSY, edits) == by_cli == CONTRACT
 
 
 def test_formatting_leaves_a_formatted_or_broken_document_alone(server, project):
@@ -57,7 +43,7 @@ def test_quick_fix_applies_did_you_mean(server, project):
     (action,) = server.code_actions(uri, [unknown])
     assert action.title == "Replace with `tillägg`"
     assert action.kind == types.CodeActionKind.QuickFix
-    assert _apply(text, action.edit.changes[uri]) == CONTRACT
+    assert apply_edits(text, action.edit.changes[uri]) == CONTRACT
 
 
 def test_quick_fix_of_a_line_name_keeps_the_quotes(server, project):
@@ -66,7 +52,7 @@ def test_quick_fix_of_a_line_name_keeps_the_quotes(server, project):
     uri = server.open(test_path, text)
     (unknown,) = [d for d in server.diagnostics(uri) if d.code == "E1101" or "Besk" in d.message]
     (action,) = [a for a in server.code_actions(uri, [unknown]) if "Replace" in a.title]
-    assert _apply(text, action.edit.changes[uri]) == CONTRACT_TEST
+    assert apply_edits(text, action.edit.changes[uri]) == CONTRACT_TEST
 
 
 def test_quick_fix_suppresses_a_lint_finding_with_a_reason_placeholder(server, project):
@@ -74,7 +60,7 @@ def test_quick_fix_suppresses_a_lint_finding_with_a_reason_placeholder(server, p
     (finding,) = server.diagnostics(uri)
     (action,) = server.code_actions(uri, [finding])
     assert action.title == "Suppress L201 here (give the reason)"
-    fixed = _apply(CONTRACT, action.edit.changes[uri])
+    fixed = apply_edits(CONTRACT, action.edit.changes[uri])
     comment = f"# ersl: ignore[L201] {REASON_PLACEHOLDER}\n"
     assert fixed == CONTRACT.replace('payment "Besök" {', comment + 'payment "Besök" {')
     # with the suppression (and its placeholder reason) the finding is gone
