@@ -84,9 +84,7 @@ async def over_the_protocol(count: int, with_tests: bool) -> list[float]:
     def arrived(uri: str, version: int) -> asyncio.Event:
         return published.setdefault((uri, version), asyncio.Event())
 
-    await client.start_io(
-        sys.executable, "-m", "ersl.cli", "lsp", "--debounce-ms", "0", cwd=str(REPO)
-    )
+    await client.start_io(sys.executable, "-m", "ersl", "lsp", "--debounce-ms", "0", cwd=str(REPO))
     await client.initialize_async(
         types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=None)
     )

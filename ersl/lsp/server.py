@@ -17,7 +17,6 @@ import traceback
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from ersl import __version__
 from ersl.lsp import actions
 from ersl.lsp.analysis import Analysis
 from ersl.lsp.completion import Request, complete
@@ -28,6 +27,7 @@ from ersl.lsp.lookup import target_at
 from ersl.lsp.navigation import definition, references
 from ersl.lsp.outline import outline
 from ersl.lsp.positions import from_position, set_encoding, uri_to_path
+from ersl.version import __version__
 
 DEBOUNCE = 0.2
 """Seconds of quiet after an edit before its diagnostics are published."""

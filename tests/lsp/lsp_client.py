@@ -36,7 +36,7 @@ class LspClient:
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}
         self._register()
-        command = [sys.executable, "-m", "ersl.cli", "lsp", "--debounce-ms", str(debounce_ms)]
+        command = [sys.executable, "-m", "ersl", "lsp", "--debounce-ms", str(debounce_ms)]
         self.call(self.client.start_io(*command, cwd=str(cwd)))
         self.call(self._drain_stderr())
         self.result = self.call(
