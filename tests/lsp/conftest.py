@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 from lsp_client import LspClient
-from lsp_fixtures import write_project
-
-REPO = Path(__file__).resolve().parents[2]
+from lsp_fixtures import REPO, write_project
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,9 @@ TIMEOUT = 60.0
 class LspClient:
     """A running `ersl lsp` and a client talking to it."""
 
-    def __init__(self, cwd: Path, debounce_ms: int = 50) -> None:
+    def __init__(
+        self, cwd: Path, debounce_ms: int = 50, encodings: list[str] | None = None
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -42,7 +44,9 @@ class LspClient:
         self.result = self.call(
             self.client.initialize_async(
                 types.InitializeParams(
-                    capabilities=types.ClientCapabilities(),
+                    capabilities=types.ClientCapabilities(
+                        general=types.GeneralClientCapabilities(position_encodings=encodings)
+                    ),
                     root_uri=path_to_uri(cwd),
                     process_id=None,
                 )
@@ -109,8 +113,11 @@ class LspClient:
 
     def open(self, path: Path, text: str | None = None) -> str:
         """Open `path` (with `text`, or its text on disk); return its URI."""
-        uri = path_to_uri(path)
         text = path.read_text(encoding="utf-8") if text is None else text
+        return self.open_uri(path_to_uri(path), text)
+
+    def open_uri(self, uri: str, text: str) -> str:
+        """Open the document `uri` with `text`; return the URI."""
         self._versions[uri] = 1
         item = types.TextDocumentItem(uri=uri, language_id="ersl", version=1, text=text)
         self.notify(self.client.text_document_did_open, types.DidOpenTextDocumentParams(item))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from lsprotocol import types
 
+REPO = Path(__file__).resolve().parents[2]
+
 CONTRACT = """\
 contract "Testavtal" {
   valid  2022-01-01 .. 2022-12-31

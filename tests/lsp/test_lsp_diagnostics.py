@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lsp_fixtures import CONTRACT, where
+from lsp_client import LspClient
+from lsp_fixtures import CONTRACT, REPO, where
 from lsprotocol import types
 
 from ersl.lsp.positions import path_to_uri
@@ -133,3 +134,22 @@ def test_ranges_count_utf16_units(server, tmp_path):
     assert found.code == "E0400"
     # `1 kr` is at characters 16..19 (0-based); the emoji before it is two UTF-16 units
     assert _range(found) == (0, 17, 0, 21)
+
+
+def test_a_client_that_prefers_utf8_gets_byte_columns(tmp_path):
+    client = LspClient(REPO, encodings=[types.PositionEncodingKind.Utf8])
+    try:
+        assert client.result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+        uri = client.open(tmp_path / "emoji.ersl", 'param t = {"😀", 1 kr}\n')
+        (found,) = client.diagnostics(uri)
+        # `1 kr` at characters 16..19; the emoji before it is four UTF-8 bytes
+        assert _range(found) == (0, 19, 0, 23)
+    finally:
+        client.close()
+
+
+def test_an_untitled_document_is_checked(server):
+    uri = "untitled:Untitled-1"
+    server.open_uri(uri, "param x = 1 kr +\n")
+    (found,) = server.diagnostics(uri)
+    assert found.code == "E0101"
