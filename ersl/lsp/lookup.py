@@ -36,7 +36,6 @@ _TYPE_HOLDERS = (
     ast.Include,
     ast.EventCollection,
 )
-_DECLARED_NAMES = (ast.Param, ast.Function, ast.Codeset, ast.EnumDecl, ast.SchemaDecl)
 
 
 @attrs.frozen
@@ -84,12 +83,16 @@ def _width(span: Span) -> int:
 
 
 def chains(root: ast.Node) -> Iterator[list[ast.Node]]:
-    """Every node under `root` with the nodes around it: chains from `root`, outermost first."""
-    stack = [[root]]
+    """Every node under `root` with the nodes around it, depth first: each chain runs from
+    `root` to the node. The list is reused for the next node: copy it to keep it."""
+    path: list[ast.Node] = []
+    stack = [(root, 0)]
     while stack:
-        chain = stack.pop()
-        yield chain
-        stack.extend([*chain, child] for child in reversed(list(children(chain[-1]))))
+        node, depth = stack.pop()
+        del path[depth:]
+        path.append(node)
+        yield path
+        stack.extend((child, depth + 1) for child in reversed(list(children(node))))
 
 
 # ------------------------------------------------------------------ strings naming lines

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lsp_fixtures import apply_edits
+from lsp_client import LspClient
+from lsp_fixtures import REPO, apply_edits
 from lsprotocol import types
 
 from ersl.errors import ErslError
@@ -34,13 +35,14 @@ MALFORMED = [
     '"unterminated',
     "\x00\x01\x02",
     "param x = " + "(" * 500,
+    "param x = " + "(" * 3000 + "1" + ")" * 3000,
     "param x = 1 kr\r\nparam y = x +\r\n",
     "## only a comment",
     'use stdlib "no/such/file"\nuse "missing.ersl"\n',
     'use "self.ersl"\n',
     'test "t" { given { visit V1 { mode } } expect { VC1 "x" 2022 = 1 kr } }',
     "param 😀 = 1 kr\nparam x = 😀",
-    "x" * 20_000,
+    "x" * 2_000,
 ]
 
 
@@ -67,6 +69,20 @@ def test_a_malformed_document_gets_diagnostics_and_answers(server, tmp_path, tex
         for character in (0, len(lines[line]) // 2, len(lines[line]) + 3):
             _answers_everything(server, uri, line, character)
     server.close_document(uri)
+
+
+def test_a_document_too_deep_for_ersl_is_answered(tmp_path):
+    # 3000 nested minus signs are deeper than ERSL's parse-tree transformer can recurse:
+    # the server reports that as a bug (E9000, its log) and goes on answering.
+    client = LspClient(REPO)
+    try:
+        uri = client.open(tmp_path / "deep.ersl", "param x = " + "-" * 3000 + "1 kr\n")
+        assert client.diagnostics(uri)
+        _answers_everything(client, uri, 0, 1500)
+        uri = client.open(tmp_path / "fine.ersl", "param x = 1 kr +\n")
+        assert [d.code for d in client.diagnostics(uri)] == ["E0101"]
+    finally:
+        client.close()
 
 
 def test_a_position_past_the_end_is_answered(server, project):
