@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsp_client import LspClient
-from lsp_fixtures import REPO, write_project
+
+from .lsp_client import LspClient
+from .lsp_fixtures import REPO, write_project
 
 
 @pytest.fixture(scope="module")

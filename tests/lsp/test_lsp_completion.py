@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from lsp_fixtures import CONTRACT, where
 from lsprotocol import types
 
 from ersl.resources import stdlib_root
+
+from .lsp_fixtures import CONTRACT, where
 
 OWN_SCHEMA = """\
 enum Sätt { mottagning, hembesök }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from lsp_client import LspClient
-from lsp_fixtures import CONTRACT, REPO, where
 from lsprotocol import types
 
 from ersl.lsp.positions import path_to_uri
+
+from .lsp_client import LspClient
+from .lsp_fixtures import CONTRACT, REPO, where
 
 
 def _range(diagnostic) -> tuple[int, int, int, int]:

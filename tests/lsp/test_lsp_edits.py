@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from lsp_fixtures import CONTRACT, CONTRACT_TEST, apply_edits, where
 from lsprotocol import types
 
 from ersl.lsp.actions import REASON_PLACEHOLDER
+
+from .lsp_fixtures import CONTRACT, CONTRACT_TEST, apply_edits, where
 
 MESSY = CONTRACT.replace("  kind   variable", "    kind variable").replace(
     "param avgift = dated {", "param   avgift=dated{"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lsp_fixtures import CONTRACT, where
+from .lsp_fixtures import CONTRACT, where
 
 
 def _hover(server, uri, needle, occurrence=1, offset=1) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lsp_fixtures import CONTRACT, CONTRACT_TEST, FEES, where
-
 from ersl.lsp.positions import path_to_uri
 from ersl.resources import stdlib_root
+
+from .lsp_fixtures import CONTRACT, CONTRACT_TEST, FEES, where
 
 
 def _start(location) -> tuple[int, int]:

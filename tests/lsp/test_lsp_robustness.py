@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lsp_client import LspClient
-from lsp_fixtures import REPO, apply_edits
 from lsprotocol import types
 
 from ersl.errors import ErslError
@@ -24,6 +22,9 @@ from ersl.lsp import analysis as analysis_module
 from ersl.lsp.analysis import BAD_LINT_CONFIG, INTERNAL, analyse_document
 from ersl.lsp.positions import client_column
 from ersl.resources import stdlib_root
+
+from .lsp_client import LspClient
+from .lsp_fixtures import REPO, apply_edits
 
 MALFORMED = [
     "",
