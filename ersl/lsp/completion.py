@@ -9,7 +9,8 @@
   value's type). When the edited text does not parse, the last analysis that did
   gives the names.
 - After `use stdlib "` the standard library's files; after `use "` the `.ersl` files
-  beside the document.
+  beside the document; in another string the names of the statement lines and the
+  indicators (`paid("…", q)`, `applies to "…"`, an expected line); in a comment nothing.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def complete(request: Request) -> list[types.CompletionItem]:
     use = _USE_PATH.match(before)
     if use:
         return _paths(request.path, stdlib=bool(use.group(1)), typed=use.group(2))
+    inside = _inside(before)
+    if inside == "comment":
+        return []
+    if inside == "string":
+        return _named_by_string(request.last)
     word_start = offset - len(_WORD_BEFORE.search(before).group(0))
     word_end = offset + len(_WORD_AFTER.match(request.text[offset:]).group(0))
     head = request.text[:word_start]
@@ -76,6 +82,31 @@ def complete(request: Request) -> list[types.CompletionItem]:
     if expected is None or expected.name:
         items += _names(request, head, word_end)
     return _unique(items)
+
+
+def _inside(before: str) -> str | None:
+    """Whether the cursor, after `before` on its line, is in a "string" or a "comment"."""
+    quoted = False
+    escaped = False
+    for ch in before:
+        if quoted:
+            quoted = escaped or ch != '"'
+            escaped = not escaped and ch == "\\"
+        elif ch == '"':
+            quoted = True
+        elif ch == "#":
+            return "comment"
+    return "string" if quoted else None
+
+
+def _named_by_string(last: Analysis | None) -> list[types.CompletionItem]:
+    """Inside a string: the statement lines and indicators (`paid("…")`, `applies to "…"`)."""
+    if last is None or last.checked is None:
+        return []
+    symbols = last.checked.symbols
+    items = [_item(name, K.Reference, "statement line", None) for name in symbols.line_names()]
+    items += [_item(name, K.Reference, "indicator", None) for name in symbols.indicators]
+    return items
 
 
 def _unique(items: list[types.CompletionItem]) -> list[types.CompletionItem]:

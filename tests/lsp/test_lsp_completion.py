@@ -121,3 +121,13 @@ def test_paths_of_files_beside_the_document_after_use(server, project):
     text = CONTRACT.replace('use "avgifter.ersl"', 'use "')
     uri = server.open(project, text)
     assert _labels(server.completion(uri, *_after(text, 'use "'))) == ["avgifter.ersl"]
+
+
+def test_in_a_string_the_lines_and_in_a_comment_nothing(server, project):
+    uri = server.open(project)
+    server.diagnostics(uri)  # while typing, the names come from the last text that checked
+    text = CONTRACT.replace("amount avgift * tillägg", 'amount paid("') + "# a comment \n"
+    server.change(uri, text)
+    labels = _labels(server.completion(uri, *_after(text, 'amount paid("')))
+    assert labels == ["Besök", "Listning"]
+    assert server.completion(uri, *_after(text, "# a comm")) == []
