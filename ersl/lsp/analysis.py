@@ -88,8 +88,6 @@ def analyse_document(path: Path, text: str, overlay: Mapping[Path, str]) -> Anal
     sources = SourceCache({shown: text})
     try:
         return _analyse(path, shown, text, overlay, sources)
-    except RecursionError as error:
-        return Analysis(path, shown, text, None, None, [_internal(shown, error)], None, sources)
     except Exception as error:  # noqa: BLE001 - an editor must get an answer, never a crash
         return Analysis(path, shown, text, None, None, [_internal(shown, error)], None, sources)
 
