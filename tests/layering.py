@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("api", ("ersl.api",)),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),
     ("testing", ("ersl.testing",)),
+    ("editors", ("ersl.lsp",)),
     ("commands", ("ersl.commands", "ersl.cli", "ersl.pytest_plugin", "ersl.__main__", "ersl")),
 ]
 

@@ -115,3 +115,54 @@ def test_pygments_finds_the_lexer_from_the_wheel(installed, tmp_path):
         text=True,
     )
     assert result.stdout.split() == ["ERSL", "ERSL"], result.stderr
+
+
+LSP_CLIENT = """
+import asyncio, sys
+from pathlib import Path
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+async def main(ersl, contract):
+    client = LanguageClient("wheel-test", "1")
+    await client.start_io(ersl, "lsp")
+    await client.initialize_async(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), process_id=None)
+    )
+    client.initialized(types.InitializedParams())
+    uri = Path(contract).resolve().as_uri()
+    text = Path(contract).read_text(encoding="utf-8")
+    item = types.TextDocumentItem(uri=uri, language_id="ersl", version=1, text=text)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(item))
+    line = text.split("\\n").index("  per Visit v where v.mode == physical")
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(types.TextDocumentIdentifier(uri), types.Position(line, 7))
+    )
+    print(found.uri)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def test_language_server_navigates_into_the_packaged_stdlib(installed, tmp_path):
+    contract = tmp_path / "kontrakt.ersl"
+    contract.write_text(CONTRACT, encoding="utf-8")
+    result = subprocess.run(
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            LSP_CLIENT,
+            str(installed / "bin" / "ersl"),
+            str(contract),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    uri = result.stdout.strip()
+    assert "site-packages" in uri and uri.endswith("ersl/stdlib_rules/schema/sweden.ersl"), uri

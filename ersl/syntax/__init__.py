@@ -2,6 +2,7 @@
 
 `parse(text, path)` is the one entry point; it returns an `ast.Module` or
 raises `ErslError` with rendered diagnostics. Lark exceptions never escape.
+`expected_at(prefix)` tells an editor what the parser accepts at the cursor.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ersl import ast
 from ersl.diagnostics import Diagnostic, SourceCache
 from ersl.errors import ErslError
 from ersl.span import Span
+from ersl.syntax.expected import Expected, expected_at
 from ersl.syntax.layout import RawComment
 from ersl.syntax.parser import parse_tree
 from ersl.syntax.syntax_errors import describe_syntax_error
@@ -22,7 +24,7 @@ from ersl.syntax.transformer import ToAst
 
 _IGNORE_RE = re.compile(r"#\s*ersl:\s*ignore\b")
 
-__all__ = ["parse", "parse_file"]
+__all__ = ["Expected", "expected_at", "parse", "parse_file"]
 
 
 def _comment(raw: RawComment, path: str) -> ast.Comment:
