@@ -38,7 +38,8 @@ class LspClient:
         self._changed = threading.Condition()
         self._versions: dict[str, int] = {}
         self._register()
-        command = [sys.executable, "-m", "ersl", "lsp", "--debounce-ms", str(debounce_ms)]
+        # -P: run the installed ersl, not a checkout that happens to be the working folder
+        command = [sys.executable, "-P", "-m", "ersl", "lsp", "--debounce-ms", str(debounce_ms)]
         self.call(self.client.start_io(*command, cwd=str(cwd)))
         self.call(self._drain_stderr())
         self.result = self.call(

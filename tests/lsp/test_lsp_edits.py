@@ -21,7 +21,7 @@ def test_formatting_equals_ersl_fmt(server, project):
     edits = server.formatting(uri)
     assert edits, "the messy text must change"
     by_cli = subprocess.run(
-        [sys.executable, "-m", "ersl", "fmt", "-"],
+        [sys.executable, "-P", "-m", "ersl", "fmt", "-"],
         input=MESSY,
         capture_output=True,
         text=True,
