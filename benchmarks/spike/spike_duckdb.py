@@ -130,14 +130,20 @@ def rounded(num: str, den: int) -> str:
     return f"sign({num}) * ((2 * abs({num}) + {den}) // {2 * den})"
 
 
-def as_of(name: str) -> str:
-    """`p.<name>` in force on the month's first day: the latest attribute record with
-    that field (ASOF join), else the value on the patient's own row."""
-    return f"""(SELECT l.*, coalesce(a.{name}, l.{name}_row) AS {name}
-                FROM {{left}} l ASOF LEFT JOIN
-                     (SELECT patient, "from", {name} FROM patient_attribute
-                      WHERE {name} IS NOT NULL) a
-                  ON l.patient = a.patient AND l.first >= a."from")"""
+def in_force(name: str) -> str:
+    """The validity intervals [from, until) of `p.<name>`: the value on the patient's own
+    row holds before the first attribute record with that field. Listings and
+    attribute records never overlap (the data checks refuse it): joined on the patient
+    with a range condition, at most one interval matches."""
+    return f"""(SELECT patient, "from", lead("from") OVER (PARTITION BY patient ORDER BY "from")
+                       AS until, {name}
+                FROM (SELECT id AS patient, DATE '0001-01-01' AS "from", {name} FROM patient
+                      UNION ALL SELECT patient, "from", {name} FROM patient_attribute)
+                WHERE {name} IS NOT NULL)"""
+
+
+def _within(alias: str, on: str) -> str:
+    return f'{alias}."from" <= {on} AND ({alias}.until IS NULL OR {on} < {alias}.until)'
 
 
 def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
@@ -148,14 +154,16 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
     factor = "1000000"
     if weight is not None:
         factor = f"CASE WHEN {age('v.date')} >= 80 THEN {weight} ELSE 1000000 END"
-    listed = f"""(SELECT l.patient, l.provider, m.first, p.birth_date,
-                         p.cni AS cni_row, p.acg AS acg_row
-                  FROM listing l
-                  JOIN (VALUES {months}) m(first)
-                    ON l.start <= m.first AND (l."end" IS NULL OR m.first <= l."end")
-                  JOIN patient p ON p.id = l.patient)"""
-    listed = as_of("acg").replace("{left}", as_of("cni").replace("{left}", listed))
-    con.execute(f"CREATE TEMP TABLE listed AS SELECT *, {age('first')} AS age FROM {listed}")
+    con.execute(
+        f"""CREATE TEMP TABLE listed AS
+            SELECT l.provider, m.first, {age('m.first')} AS age, c.cni, a.acg
+            FROM listing l
+            JOIN (VALUES {months}) m(first)
+              ON l.start <= m.first AND (l."end" IS NULL OR m.first <= l."end")
+            JOIN patient p ON p.id = l.patient
+            LEFT JOIN {in_force("cni")} c ON c.patient = l.patient AND {_within("c", "m.first")}
+            LEFT JOIN {in_force("acg")} a ON a.patient = l.patient AND {_within("a", "m.first")}"""
+    )
     psyk = f"age BETWEEN {c.PSYK_AGES[0]} AND {c.PSYK_AGES[1]}"
     koord = f"age BETWEEN {c.KOORD_AGES[0]} AND {c.KOORD_AGES[1]}"
     con.execute(
@@ -173,13 +181,14 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
     con.execute(
         f"""CREATE TEMP TABLE paid AS
             SELECT v.provider, strftime(v.date, '%Y-%m') AS period, v.profession,
-                   CASE WHEN l."end" IS NULL OR v.date <= l."end" THEN l.provider END AS listed,
+                   l.provider AS listed,
                    CAST(f.fee AS BIGINT) * {factor} AS num,
                    f.fee IS NULL OR {age("v.date")} < 0 AS bad
             FROM visit v
             JOIN patient p ON p.id = v.patient
             LEFT JOIN (VALUES {fee_rows}) f(profession, fee) ON f.profession = v.profession
-            ASOF LEFT JOIN listing l ON l.patient = v.patient AND v.date >= l.start
+            LEFT JOIN listing l ON l.patient = v.patient AND l.start <= v.date
+                                   AND (l."end" IS NULL OR v.date <= l."end")
             WHERE v.mode IN ({paid_modes})"""
     )
     if con.execute("SELECT count(*) FROM paid WHERE bad").fetchone()[0]:

@@ -10,6 +10,7 @@ benchmarks/spike/to_parquet.py makes of it.
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ FIELDS = [
     "mode",
 ]
 DECIMAL = r"^-?[0-9]+(\.[0-9]{1,6})?$"
+EARLIEST = datetime.date(1, 1, 1)
 
 
 def millionths(name: str) -> pl.Expr:
@@ -119,18 +121,28 @@ def age(on: str, born: str = "birth_date") -> pl.Expr:
     return (d.dt.year().cast(pl.Int32) - b.dt.year() - before.cast(pl.Int32)).alias("age")
 
 
-def as_of(left: pl.LazyFrame, attrs: pl.LazyFrame, name: str, on: str) -> pl.LazyFrame:
-    """`p.<name>` in force on the date `on`: the latest attribute record with that field,
-    else the value on the patient's own row."""
-    timeline = attrs.filter(pl.col(name).is_not_null()).select(
-        "patient", pl.col("from"), pl.col(name).alias(f"{name}_at")
+def in_force(left: pl.LazyFrame, attrs: pl.LazyFrame, patients, name: str, on: str):
+    """`p.<name>` in force on the date `on`, by an equi-join on the patient and a range
+    filter on validity intervals [from, until): the value on the patient's own row
+    holds before the first attribute record with that field. Listings and attribute
+    records never overlap (the data checks refuse it), so at most one interval matches;
+    a row that matches none has no value in force (checked by the caller's counts)."""
+    own = patients.select(
+        pl.col("id").alias("patient"), pl.lit(EARLIEST).alias("from"), pl.col(name)
+    )
+    timeline = (
+        pl.concat([own, attrs.select("patient", "from", name)])
+        .filter(pl.col(name).is_not_null())
+        .sort("patient", "from")
+        .with_columns(until=pl.col("from").shift(-1).over("patient"))
     )
     return (
-        left.sort(on)
-        .join_asof(timeline.sort("from"), left_on=on, right_on="from", by="patient", check_sortedness=False
+        left.drop(name, strict=False)
+        .join(timeline, on="patient")
+        .filter(
+            (pl.col("from") <= pl.col(on)) & (pl.col("until").is_null() | (pl.col(on) < pl.col("until")))
         )
-        .with_columns(pl.coalesce(f"{name}_at", name).alias(name))
-        .drop(f"{name}_at", "from")
+        .drop("from", "until")
     )
 
 
@@ -162,16 +174,16 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
     months = pl.LazyFrame({"first": c.MONTHS})
 
     # Listed patient-months: each listing × the months whose first day it covers.
-    listed = (
+    expanded = (
         listings.join(months, how="cross")
         .filter(
             (pl.col("start") <= pl.col("first"))
             & (pl.col("end").is_null() | (pl.col("first") <= pl.col("end")))
         )
         .select("patient", "provider", "first")
-        .join(patients, left_on="patient", right_on="id")
     )
-    listed = as_of(as_of(listed, attrs, "cni", "first"), attrs, "acg", "first")
+    listed = expanded.join(patients.select("id", "birth_date"), left_on="patient", right_on="id")
+    listed = in_force(in_force(listed, attrs, patients, "cni", "first"), attrs, patients, "acg", "first")
     listed = listed.with_columns(age("first"))
     i128 = pl.Int128
     capitation = (
@@ -181,15 +193,13 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
             age_num=band(pl.col("age"), c.AGE_BANDS_ORE).sum(),
             cni_num=(pl.col("cni").cast(i128) * c.CNI_ORE).sum(),
             acg_num=(pl.col("acg").cast(i128) * c.ACG_ORE).sum(),
-            missing=(
-                pl.col("cni").is_null() | pl.col("acg").is_null() | (pl.col("age") < 0)
-            ).sum(),
+            unborn=(pl.col("age") < 0).sum(),
             psyk_n=in_ages(c.PSYK_AGES).sum(),
             koord_n=in_ages(c.KOORD_AGES).sum(),
         )
-        .collect()
     )
-    if capitation["missing"].sum():
+    capitation, expanded_n = pl.collect_all([capitation, expanded.select(pl.len())])
+    if capitation["n"].sum() != expanded_n.item() or capitation["unborn"].sum():
         raise SystemExit("a listed patient has no CNI/ACG in force, or is not born yet")
 
     # Paid visits with the patient's listing on the visit date (as-of join on start).
@@ -203,34 +213,29 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
         .filter(pl.col("mode").is_in(c.PAID_MODES))
         .join(patients.select("id", "birth_date"), left_on="patient", right_on="id")
         .join(fee_table, on="profession", how="left")
-        .sort("date")
-        .join_asof(
-            listings.rename({"provider": "listed"}).sort("start"),
-            left_on="date",
-            right_on="start",
-            by="patient",
-            check_sortedness=False,  # both sides are sorted on the date just above
-        )
-        .with_columns(
-            listed=pl.when(pl.col("end").is_null() | (pl.col("date") <= pl.col("end"))).then(
-                "listed"
-            ),
-            first=pl.col("date").dt.truncate("1mo"),
-            age=age("date"),
-        )
+        .with_columns(first=pl.col("date").dt.truncate("1mo"), age=age("date"))
     )
     factor = c.MILLION
     if weight is not None:
         factor = pl.when(pl.col("age") >= 80).then(weight).otherwise(c.MILLION)
     visits = visits.with_columns(num=pl.col("fee").cast(i128) * factor)
     paid = visits.group_by("provider", "first").agg(n=pl.len(), num=pl.col("num").sum())
+    # The visits of listed patients with the provider listed at on the visit date
+    # (listings never overlap: at most one contains the date).
+    listed_visits = (
+        visits.join(listings.rename({"provider": "listed"}), on="patient")
+        .filter(
+            (pl.col("start") <= pl.col("date"))
+            & (pl.col("end").is_null() | (pl.col("date") <= pl.col("end")))
+        )
+    )
     cost = (
-        visits.filter(pl.col("listed").is_not_null() & (pl.col("listed") != pl.col("provider")))
+        listed_visits.filter(pl.col("listed") != pl.col("provider"))
         .group_by(pl.col("listed").alias("provider"), "first")
         .agg(n=pl.len(), num=pl.lit(0, pl.Int128) - pl.col("num").sum())
     )
     capped = (
-        visits.filter(
+        listed_visits.filter(
             (pl.col("profession") == c.CAP_PROFESSION) & (pl.col("listed") == pl.col("provider"))
         )
         .group_by("provider")
