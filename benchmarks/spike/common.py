@@ -117,7 +117,7 @@ def cap_lines(per_provider: dict[str, tuple[int, int, int]]) -> list[tuple]:
 
 
 def split_lines(listed_sums: dict[str, int]) -> list[tuple]:
-    """"Hälsofrämjande insatser" 2022: providers with someone listed share 415 000 kr
+    """ "Hälsofrämjande insatser" 2022: providers with someone listed share 415 000 kr
     equally and 6.5 Mkr by mean listed count; rounded together by largest remainder."""
     sums = {q: n for q, n in listed_sums.items() if n > 0}
     total = sum(sums.values())

@@ -66,7 +66,11 @@ def main() -> None:
             command += ["--param", f"besöksvikt_80_år={args.weight_80}", "--format", "csv"]
             command += ["-o", os.devnull]
             wall, peak, _ = run(command)
-            report = {"config": "ersl run", "wall_s": round(wall, 2), "process_peak_mib": round(peak)}
+            report = {
+                "config": "ersl run",
+                "wall_s": round(wall, 2),
+                "process_peak_mib": round(peak),
+            }
             print(json.dumps(report), flush=True)
             results.setdefault("ersl run", []).append(report)
     print("\nconfig              wall best–worst   read   compute   peak MiB")

@@ -6,7 +6,8 @@ DuckDB SQL, exactly: BIGINT numerators over fixed denominators summed into HUGEI
     python benchmarks/spike/spike_duckdb.py DATA --fees fees.csv [--weight-80 1.5] [--out s.csv]
 
 DATA is the JSON Lines file of benchmarks/generate.py or the Parquet folder that
-benchmarks/spike/to_parquet.py makes of it.
+benchmarks/spike/to_parquet.py makes of it. SPIKE_MEMORY_LIMIT=300MB in the environment
+sets DuckDB's memory limit (past it, joins and aggregates spill to a temporary folder).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"SET threads = {os.cpu_count() or 1}")
     con.execute("SET preserve_insertion_order = false")
+    if os.environ.get("SPIKE_MEMORY_LIMIT"):  # e.g. 300MB: spill to disk past it
+        con.execute(f"SET memory_limit = '{os.environ['SPIKE_MEMORY_LIMIT']}'")
     return con
 
 
@@ -156,7 +159,7 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
         factor = f"CASE WHEN {age('v.date')} >= 80 THEN {weight} ELSE 1000000 END"
     con.execute(
         f"""CREATE TEMP TABLE listed AS
-            SELECT l.provider, m.first, {age('m.first')} AS age, c.cni, a.acg
+            SELECT l.provider, m.first, {age("m.first")} AS age, c.cni, a.acg
             FROM listing l
             JOIN (VALUES {months}) m(first)
               ON l.start <= m.first AND (l."end" IS NULL OR m.first <= l."end")

@@ -5,12 +5,14 @@ polars, exactly: integer numerators over fixed denominators, no float.
     python benchmarks/spike/spike_polars.py DATA --fees fees.csv [--weight-80 1.5] [--out s.csv]
 
 DATA is the JSON Lines file of benchmarks/generate.py or the Parquet folder that
-benchmarks/spike/to_parquet.py makes of it.
+benchmarks/spike/to_parquet.py makes of it. SPIKE_POLARS_ENGINE=streaming in the
+environment runs the queries on polars' streaming engine.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +39,7 @@ FIELDS = [
 ]
 DECIMAL = r"^-?[0-9]+(\.[0-9]{1,6})?$"
 EARLIEST = datetime.date(1, 1, 1)
+ENGINE = os.environ.get("SPIKE_POLARS_ENGINE", "auto")
 
 
 def millionths(name: str) -> pl.Expr:
@@ -140,7 +143,8 @@ def in_force(left: pl.LazyFrame, attrs: pl.LazyFrame, patients, name: str, on: s
         left.drop(name, strict=False)
         .join(timeline, on="patient")
         .filter(
-            (pl.col("from") <= pl.col(on)) & (pl.col("until").is_null() | (pl.col(on) < pl.col("until")))
+            (pl.col("from") <= pl.col(on))
+            & (pl.col("until").is_null() | (pl.col(on) < pl.col("until")))
         )
         .drop("from", "until")
     )
@@ -183,22 +187,21 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
         .select("patient", "provider", "first")
     )
     listed = expanded.join(patients.select("id", "birth_date"), left_on="patient", right_on="id")
-    listed = in_force(in_force(listed, attrs, patients, "cni", "first"), attrs, patients, "acg", "first")
+    listed = in_force(
+        in_force(listed, attrs, patients, "cni", "first"), attrs, patients, "acg", "first"
+    )
     listed = listed.with_columns(age("first"))
     i128 = pl.Int128
-    capitation = (
-        listed.group_by("provider", "first")
-        .agg(
-            n=pl.len(),
-            age_num=band(pl.col("age"), c.AGE_BANDS_ORE).sum(),
-            cni_num=(pl.col("cni").cast(i128) * c.CNI_ORE).sum(),
-            acg_num=(pl.col("acg").cast(i128) * c.ACG_ORE).sum(),
-            unborn=(pl.col("age") < 0).sum(),
-            psyk_n=in_ages(c.PSYK_AGES).sum(),
-            koord_n=in_ages(c.KOORD_AGES).sum(),
-        )
+    capitation = listed.group_by("provider", "first").agg(
+        n=pl.len(),
+        age_num=band(pl.col("age"), c.AGE_BANDS_ORE).sum(),
+        cni_num=(pl.col("cni").cast(i128) * c.CNI_ORE).sum(),
+        acg_num=(pl.col("acg").cast(i128) * c.ACG_ORE).sum(),
+        unborn=(pl.col("age") < 0).sum(),
+        psyk_n=in_ages(c.PSYK_AGES).sum(),
+        koord_n=in_ages(c.KOORD_AGES).sum(),
     )
-    capitation, expanded_n = pl.collect_all([capitation, expanded.select(pl.len())])
+    capitation, expanded_n = pl.collect_all([capitation, expanded.select(pl.len())], engine=ENGINE)
     if capitation["n"].sum() != expanded_n.item() or capitation["unborn"].sum():
         raise SystemExit("a listed patient has no CNI/ACG in force, or is not born yet")
 
@@ -222,12 +225,9 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
     paid = visits.group_by("provider", "first").agg(n=pl.len(), num=pl.col("num").sum())
     # The visits of listed patients with the provider listed at on the visit date
     # (listings never overlap: at most one contains the date).
-    listed_visits = (
-        visits.join(listings.rename({"provider": "listed"}), on="patient")
-        .filter(
-            (pl.col("start") <= pl.col("date"))
-            & (pl.col("end").is_null() | (pl.col("date") <= pl.col("end")))
-        )
+    listed_visits = visits.join(listings.rename({"provider": "listed"}), on="patient").filter(
+        (pl.col("start") <= pl.col("date"))
+        & (pl.col("end").is_null() | (pl.col("date") <= pl.col("end")))
     )
     cost = (
         listed_visits.filter(pl.col("listed") != pl.col("provider"))
@@ -246,10 +246,9 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
             paid,
             cost,
             capped,
-            visits.select(
-                no_fee=pl.col("fee").is_null().sum(), unborn=(pl.col("age") < 0).sum()
-            ),
-        ]
+            visits.select(no_fee=pl.col("fee").is_null().sum(), unborn=(pl.col("age") < 0).sum()),
+        ],
+        engine=ENGINE,
     )
     if checks["no_fee"][0] or checks["unborn"][0]:
         raise SystemExit("a visit's profession has no fee, or its patient is not born yet")

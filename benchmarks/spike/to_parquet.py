@@ -1,6 +1,7 @@
 """Convert the JSON Lines of benchmarks/generate.py to a folder of Parquet files, one per
 record type, with typed columns: dates as date32, decimals as decimal(18, 6) (exact:
-a value with more than six decimals is refused), text as strings.
+a value with more than six decimals is refused, as a cast would round it), text as
+strings. DuckDB streams the file, so memory stays bounded at any size.
 
     python benchmarks/spike/to_parquet.py data.jsonl OUT_FOLDER
 """
@@ -10,47 +11,66 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import polars as pl
+import duckdb
 
-TEXT, DAY, DECIMAL = pl.String, pl.Date, pl.Decimal(18, 6)
+DAY, DECIMAL = "DATE", "DECIMAL(18, 6)"
 TYPES = {
-    "provider": {"id": TEXT, "name": TEXT, "kind": TEXT, "start_date": DAY},
-    "patient": {"id": TEXT, "birth_date": DAY, "sex": TEXT, "cni": DECIMAL, "acg": DECIMAL},
-    "patient_attribute": {"patient": TEXT, "from": DAY, "cni": DECIMAL, "acg": DECIMAL},
-    "listing": {"patient": TEXT, "provider": TEXT, "start": DAY, "end": DAY},
-    "visit": {
-        "id": TEXT,
-        "patient": TEXT,
-        "provider": TEXT,
-        "date": DAY,
-        "profession": TEXT,
-        "mode": TEXT,
-        "diagnoses": pl.List(TEXT),
+    "provider": {"id": "VARCHAR", "name": "VARCHAR", "kind": "VARCHAR", "start_date": DAY},
+    "patient": {
+        "id": "VARCHAR",
+        "birth_date": DAY,
+        "sex": "VARCHAR",
+        "cni": DECIMAL,
+        "acg": DECIMAL,
     },
-    "observation": {"patient": TEXT, "date": DAY, "kind": TEXT},
+    "patient_attribute": {"patient": "VARCHAR", "from": DAY, "cni": DECIMAL, "acg": DECIMAL},
+    "listing": {"patient": "VARCHAR", "provider": "VARCHAR", "start": DAY, "end": DAY},
+    "visit": {
+        "id": "VARCHAR",
+        "patient": "VARCHAR",
+        "provider": "VARCHAR",
+        "date": DAY,
+        "profession": "VARCHAR",
+        "mode": "VARCHAR",
+        "diagnoses": "VARCHAR[]",
+    },
+    "observation": {"patient": "VARCHAR", "date": DAY, "kind": "VARCHAR"},
 }
 PLACES = r"^-?[0-9]+(\.[0-9]{1,6})?$"
 
 
 def convert(source: Path, folder: Path) -> None:
     """Write `<type>.parquet` for each record type of the file."""
-    schema = {"type": TEXT}
-    for columns in TYPES.values():
-        schema.update({k: pl.List(TEXT) if k == "diagnoses" else TEXT for k in columns})
-    raw = pl.read_ndjson(source, schema=schema)
+    columns = {"type": "VARCHAR"}
+    for fields in TYPES.values():
+        for name, type_ in fields.items():
+            # dates are parsed by the reader; decimals are read as text and checked
+            columns[name] = "VARCHAR" if type_ == DECIMAL else type_
+    spec = ", ".join(f"'{k}': '{v}'" for k, v in columns.items())
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(
+        f"""CREATE TEMP TABLE raw AS SELECT * FROM read_json('{source}',
+              format = 'newline_delimited', columns = {{{spec}}})"""
+    )
     folder.mkdir(parents=True, exist_ok=True)
-    for (name,), part in raw.partition_by("type", as_dict=True).items():
-        columns = TYPES[name]
-        for field, type_ in columns.items():
+    for name, fields in TYPES.items():
+        for field, type_ in fields.items():
             if type_ == DECIMAL:
-                bad = part.filter(pl.col(field).is_not_null() & ~pl.col(field).str.contains(PLACES))
-                if bad.height:
-                    raise SystemExit(f"{name}.{field}: {bad[field][0]!r} has too many decimals")
-        typed = part.select(
-            pl.col(k).str.to_date("%Y-%m-%d") if t == DAY else pl.col(k).cast(t)
-            for k, t in columns.items()
+                bad = con.execute(
+                    f"""SELECT "{field}" FROM raw WHERE type = '{name}' AND "{field}" IS NOT NULL
+                          AND NOT regexp_full_match("{field}", '{PLACES}') LIMIT 1"""
+                ).fetchall()
+                if bad:
+                    raise SystemExit(f"{name}.{field}: {bad[0][0]!r} has too many decimals")
+        select = ", ".join(
+            f'CAST("{k}" AS {DECIMAL}) AS "{k}"' if t == DECIMAL else f'"{k}"'
+            for k, t in fields.items()
         )
-        typed.write_parquet(folder / f"{name}.parquet")
+        target = folder / f"{name}.parquet"
+        con.execute(
+            f"COPY (SELECT {select} FROM raw WHERE type = '{name}') TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+        )
 
 
 if __name__ == "__main__":

@@ -76,7 +76,9 @@ def main() -> None:
             subprocess.run(command, check=True)
             expected = reference.read_text(encoding="utf-8").splitlines()
             caps = sum("Besökstak" in line for line in expected)
-            print(f"weight {weight or 'none'}: ersl run gave {len(expected) - 1} lines ({caps} cap)")
+            print(
+                f"weight {weight or 'none'}: ersl run gave {len(expected) - 1} lines ({caps} cap)"
+            )
             for library in ("polars", "duckdb"):
                 for source in (data, parquet):
                     out = folder / "spike.csv"
@@ -92,7 +94,9 @@ def main() -> None:
                     failed |= not same
                     kind = "Parquet" if source.is_dir() else "JSONL"
                     verdict = "identical" if same else "DIFFERENT"
-                    print(f"  {library:7} {kind:8} {equal}/{len(expected) - 1} lines equal, {verdict}")
+                    print(
+                        f"  {library:7} {kind:8} {equal}/{len(expected) - 1} lines equal, {verdict}"
+                    )
     sys.exit(1 if failed else 0)
 
 
