@@ -129,7 +129,7 @@ def split_lines(listed_sums: dict[str, int]) -> list[tuple]:
     return [(q, str(YEAR), HEALTH, "fixed", 1, shares[q]) for q, _ in exact]
 
 
-def money_lines(rows, name: str, denominator: int) -> list[tuple]:
+def money_lines(rows, name: str) -> list[tuple]:
     """(payee, period, units, rounded öre) rows of one payment as statement lines."""
     kind = KINDS.get(name, "fixed")
     return [

@@ -192,7 +192,8 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
             LEFT JOIN (VALUES {fee_rows}) f(profession, fee) ON f.profession = v.profession
             LEFT JOIN listing l ON l.patient = v.patient AND l.start <= v.date
                                    AND (l."end" IS NULL OR v.date <= l."end")
-            WHERE v.mode IN ({paid_modes})"""
+            WHERE v.mode IN ({paid_modes})
+              AND v.date BETWEEN DATE '{c.FIRST_DAY}' AND DATE '{c.LAST_DAY}'"""
     )
     if con.execute("SELECT count(*) FROM paid WHERE bad").fetchone()[0]:
         raise SystemExit("a visit's profession has no fee, or its patient is not born yet")
@@ -204,7 +205,7 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
         found = rows(
             f"SELECT provider, period, {n}, {rounded(num, den)} FROM {table} WHERE {n} > 0"
         )
-        return c.money_lines(found, name, den)
+        return c.money_lines(found, name)
 
     lines = []
     lines += lines_of(c.AGE, c.PER_MONTH, "n", "age_num")

@@ -205,7 +205,7 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
     if capitation["n"].sum() != expanded_n.item() or capitation["unborn"].sum():
         raise SystemExit("a listed patient has no CNI/ACG in force, or is not born yet")
 
-    # Paid visits with the patient's listing on the visit date (as-of join on start).
+    # Paid visits of the run period, each with its fee and the patient's age on its date.
     fee_table = pl.LazyFrame(
         {"profession": list(fees), "fee": list(fees.values())},
         schema={"profession": pl.String, "fee": pl.Int64},
@@ -213,7 +213,9 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
     visits = (
         t["visit"]
         .lazy()
-        .filter(pl.col("mode").is_in(c.PAID_MODES))
+        .filter(
+            pl.col("mode").is_in(c.PAID_MODES) & pl.col("date").is_between(c.FIRST_DAY, c.LAST_DAY)
+        )
         .join(patients.select("id", "birth_date"), left_on="patient", right_on="id")
         .join(fee_table, on="profession", how="left")
         .with_columns(first=pl.col("date").dt.truncate("1mo"), age=age("date"))
@@ -259,7 +261,7 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
         rows = frame.filter(pl.col(units) > 0).select(
             "provider", pl.col("first").dt.strftime("%Y-%m"), units, rounded(num, den)
         )
-        lines.extend(c.money_lines(rows.iter_rows(), name, den))
+        lines.extend(c.money_lines(rows.iter_rows(), name))
 
     add(capitation, "age_num", c.PER_MONTH, c.AGE)
     add(capitation, "cni_num", c.CNI_DEN, c.CNI)
