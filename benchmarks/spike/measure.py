@@ -43,11 +43,15 @@ def main() -> None:
     parser.add_argument("--weight-80", default="1.5")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--reference", action="store_true", help="also time `ersl run`")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="a configuration to leave out ('polars jsonl')"
+    )
     args = parser.parse_args()
     configs = [
         (f"{library} {kind}", [sys.executable, HERE / f"spike_{library}.py", source])
         for library in ("polars", "duckdb")
         for kind, source in (("jsonl", args.jsonl), ("parquet", args.parquet))
+        if f"{library} {kind}" not in args.skip
     ]
     results: dict[str, list[dict]] = {}
     for _ in range(args.runs):

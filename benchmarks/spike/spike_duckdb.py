@@ -170,7 +170,7 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
     psyk = f"age BETWEEN {c.PSYK_AGES[0]} AND {c.PSYK_AGES[1]}"
     koord = f"age BETWEEN {c.KOORD_AGES[0]} AND {c.KOORD_AGES[1]}"
     con.execute(
-        f"""CREATE TEMP TABLE capitation AS SELECT provider, strftime(first, '%Y-%m') AS period, count(*) AS n,
+        f"""CREATE TEMP TABLE capitation AS SELECT provider, first AS month, count(*) AS n,
                    sum({band("age", c.AGE_BANDS_ORE)}) AS age_num,
                    sum(cni * {c.CNI_ORE}) AS cni_num,
                    sum(acg * {c.ACG_ORE}) AS acg_num,
@@ -183,7 +183,7 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
         raise SystemExit("a listed patient has no CNI/ACG in force, or is not born yet")
     con.execute(
         f"""CREATE TEMP TABLE paid AS
-            SELECT v.provider, strftime(v.date, '%Y-%m') AS period, v.profession,
+            SELECT v.provider, date_trunc('month', v.date) AS month, v.profession,
                    l.provider AS listed,
                    CAST(f.fee AS BIGINT) * {factor} AS num,
                    f.fee IS NULL OR {age("v.date")} < 0 AS bad
@@ -203,7 +203,8 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
 
     def lines_of(name: str, den: int, n: str, num: str, table: str = "capitation"):
         found = rows(
-            f"SELECT provider, period, {n}, {rounded(num, den)} FROM {table} WHERE {n} > 0"
+            f"""SELECT provider, strftime(month, '%Y-%m'), {n}, {rounded(num, den)}
+                FROM {table} WHERE {n} > 0"""
         )
         return c.money_lines(found, name)
 
@@ -213,9 +214,9 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
     lines += lines_of(c.ACG, c.CNI_DEN, "n", "acg_num")
     lines += lines_of(c.PSYK, c.PER_MONTH, "psyk_n", f"psyk_n * {c.PSYK_ORE}")
     lines += lines_of(c.KOORD, c.PER_MONTH, "koord_n", f"koord_n * {c.KOORD_ORE}")
-    visit_lines = "(SELECT provider, period, count(*) AS n, sum(num) AS num FROM paid GROUP BY ALL)"
+    visit_lines = "(SELECT provider, month, count(*) AS n, sum(num) AS num FROM paid GROUP BY ALL)"
     lines += lines_of(c.VISIT, c.VISIT_DEN, "n", "num", visit_lines)
-    cost_lines = """(SELECT listed AS provider, period, count(*) AS n, -sum(num) AS num
+    cost_lines = """(SELECT listed AS provider, month, count(*) AS n, -sum(num) AS num
                      FROM paid WHERE listed IS NOT NULL AND listed <> provider GROUP BY ALL)"""
     lines += lines_of(c.COST, c.VISIT_DEN, "n", "num", cost_lines)
 
