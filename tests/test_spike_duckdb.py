@@ -20,11 +20,12 @@ CONTRACT = REPO / "stdlib_rules" / "stockholm" / "husläkare.ersl"
 def data(tmp_path_factory):
     """400 patients with 20 visits each (so the psychosocial visit cap fires), as JSON
     Lines and as Parquet, and the fee table."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
+    sys.path[:0] = [str(REPO / "benchmarks"), str(SPIKE)]
     try:
+        from common import FEES_CSV
         from generate import generate
     finally:
-        sys.path.pop(0)
+        del sys.path[:2]
     folder = tmp_path_factory.mktemp("spike")
     jsonl = folder / "data.jsonl"
     jsonl.write_text(
@@ -34,11 +35,7 @@ def data(tmp_path_factory):
     parquet = folder / "parquet"
     subprocess.run([sys.executable, SPIKE / "to_parquet.py", jsonl, parquet], check=True)
     fees = folder / "fees.csv"
-    fees.write_text(
-        "key,value\ndoctor,400\nnurse,250\nassistant_nurse,200\npsychosocial,400\n"
-        "physiotherapist,300\noccupational_therapist,300\ndietitian,250\nother,200\n",
-        encoding="utf-8",
-    )
+    fees.write_text(FEES_CSV, encoding="utf-8")
     return folder, jsonl, parquet, fees
 
 

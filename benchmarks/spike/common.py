@@ -67,6 +67,13 @@ CAP = "Besökstak insatser för psykisk hälsa"
 HEALTH = "Hälsofrämjande insatser"
 KINDS = {VISIT: "variable", COST: "variable", CAP: "variable"}
 
+FEES_CSV = (
+    "key,value\ndoctor,400\nnurse,250\nassistant_nurse,200\npsychosocial,400\n"
+    "physiotherapist,300\noccupational_therapist,300\ndietitian,250\nother,200\n"
+)
+"""The visit fees the benchmarks use (not in the sources: `besöksersättning` is a
+required parameter of the model; these are the figures of benchmarks/bench_run.py)."""
+
 
 def decimal_millionths(text: str) -> int:
     """A decimal text (as in the data or on the command line) as integer millionths."""

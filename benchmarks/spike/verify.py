@@ -24,19 +24,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
-FEES = "key,value\n" + "".join(
-    f"{k},{v}\n"
-    for k, v in [
-        ("doctor", 400),
-        ("nurse", 250),
-        ("assistant_nurse", 200),
-        ("psychosocial", 400),
-        ("physiotherapist", 300),
-        ("occupational_therapist", 300),
-        ("dietitian", 250),
-        ("other", 200),
-    ]
-)
+sys.path.insert(0, str(HERE))
+from common import FEES_CSV  # noqa: E402
 
 
 def write_data(folder: Path, patients: int, visits: int, seed: int) -> tuple[Path, Path, Path]:
@@ -48,7 +37,7 @@ def write_data(folder: Path, patients: int, visits: int, seed: int) -> tuple[Pat
     parquet = folder / "parquet"
     subprocess.run([sys.executable, HERE / "to_parquet.py", data, parquet], check=True)
     fees = folder / "fees.csv"
-    fees.write_text(FEES, encoding="utf-8")
+    fees.write_text(FEES_CSV, encoding="utf-8")
     return data, parquet, fees
 
 
