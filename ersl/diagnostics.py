@@ -84,10 +84,11 @@ class SourceCache:
         """Line `number` (1-based) of file `name`, or None if unavailable."""
         if name not in self._texts:
             try:
-                with open(name, encoding="utf-8") as fh:
+                # a file that is not UTF-8 is still quoted (E0002 points into it)
+                with open(name, encoding="utf-8", errors="replace") as fh:
                     self.add(name, fh.read())
                     return self.line(name, number)
-            except (OSError, UnicodeDecodeError):
+            except OSError:
                 self._texts[name] = []
         lines = self._texts[name]
         if 1 <= number <= len(lines):

@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "ersl.span",
             "ersl.diagnostics",
             "ersl.errors",
+            "ersl.encoding",
             "ersl.exact",
             "ersl.dates",
             "ersl.resources",

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ersl.diagnostics import Diagnostic
+from ersl.encoding import not_utf8
 from ersl.errors import ErslError
 from ersl.span import Span
 
@@ -24,7 +25,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open(args.file, encoding="utf-8") as fh:
             text = fh.read()
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        with open(args.file, "rb") as fh:
+            raise ErslError(not_utf8(args.file, fh.read())) from None
+    except OSError as error:
         raise ErslError(
             Diagnostic("E0001", f"cannot read {args.file}: {error}", Span(args.file, 0, 0, 0, 0))
         ) from None

@@ -23,6 +23,7 @@ import attrs
 
 from ersl import ast
 from ersl.dates import Period, parse_period
+from ersl.encoding import not_utf8_message
 from ersl.exact import format_amount
 from ersl.span import Span
 
@@ -136,7 +137,9 @@ def read_expected(path: Path) -> dict[tuple[str, str, str], Fraction]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ExpectedFileError(f"the expected statement {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise ExpectedFileError(not_utf8_message(str(path), path.read_bytes())) from None
+    except OSError as error:
         raise ExpectedFileError(f"cannot read the expected statement {path}: {error}") from None
     except json.JSONDecodeError as error:
         raise ExpectedFileError(f"{path} is not JSON: {error}") from None

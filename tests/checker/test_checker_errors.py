@@ -2859,10 +2859,11 @@ def test_E0002_file_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(ErslError) as raised:
         check_file(path)
     (d,) = raised.value.diagnostics
-    # `ersl.syntax.parse_file` calls this E0002; the loader (which `check` uses) says E0001.
-    assert d.code in ("E0001", "E0002")
-    assert "not UTF-8" in d.message
-    assert at(d) == (0, 0)
+    assert d.code == "E0002"
+    # `param avgift = 100 kr # "avgift f` is 33 characters: `ö` (0xF6) is column 34
+    assert d.message == f"{path} is not UTF-8 text: the byte 0xF6 is `ö` in Windows-1252"
+    assert at(d) == (1, 34)
+    assert "save it as UTF-8" in d.help
 
 
 def test_E0200_imported_file_does_not_exist(tmp_path: Path) -> None:

@@ -662,7 +662,9 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     (tmp_path / "latin1.jsonl").write_bytes(b'{"type": "provider", "id": "V\xe5"}\n')
     with pytest.raises(ErslError) as info:
         read_data([tmp_path / "latin1.jsonl"], STD)
-    assert "is not UTF-8 text (byte 30 on line 1)" in str(info.value)
+    # byte 30 of line 1 is 0xE5, `å` in Windows-1252 (the one message of every command)
+    assert "latin1.jsonl:1:30: error[E0002]: " in str(info.value)
+    assert "is not UTF-8 text: the byte 0xE5 is `å` in Windows-1252" in str(info.value)
 
 
 def test_errors_are_collected_up_to_a_limit(tmp_path: Path) -> None:
