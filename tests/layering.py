@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("loader", ("ersl.loader",)),
     ("data", ("ersl.data",)),
     ("checker", ("ersl.checker",)),
-    ("statement", ("ersl.statement",)),
+    ("statement", ("ersl.statement", "ersl.statement_xlsx")),
     ("interpreter", ("ersl.interpreter",)),
     ("api", ("ersl.api",)),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),

@@ -1,4 +1,4 @@
-"""`ersl run CONTRACT --data PATH… [--period P] [--param k=v] [--format text|json|csv] [-o FILE]`."""
+"""`ersl run CONTRACT --data PATH… [--period P] [--param k=v] [--format text|json|csv|xlsx] [-o FILE]`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import sys
 
 from ersl.diagnostics import Diagnostic
-from ersl.errors import COMMAND_LINE, ErslError
+from ersl.errors import COMMAND_LINE, ErslError, usage_error
+
+FORMATS = ("text", "json", "csv", "xlsx")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a parameter value (225kr) or a table from a CSV file (key,value)",
     )
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (a table per payee), json (ersl.statement/1), csv, or xlsx (an Excel "
+        "workbook: give -o FILE)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the statement to FILE")
     parser.add_argument(
         "--skip-invalid",
@@ -89,7 +97,22 @@ def settle(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     """Settle and print or write the statement."""
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise usage_error(
+            "E0909",
+            "an xlsx statement is a file, not text for a terminal",
+            "write it to a file with -o statement.xlsx",
+        )
     statement = settle(args)
+    if args.format == "xlsx":
+        data = statement.to_xlsx()
+        if args.output:
+            with open(args.output, "wb") as fh:
+                fh.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        return 0
     text = {"json": statement.to_json, "csv": statement.to_csv, "text": statement.to_text}[
         args.format
     ]()
