@@ -39,6 +39,8 @@ from pygments.token import (
     Whitespace,
 )
 
+from ersl.version import HOMEPAGE
+
 __all__ = [
     "BUILTINS",
     "CONSTANTS",
@@ -258,7 +260,7 @@ class ErslLexer(RegexLexer):
     aliases = ["ersl"]
     filenames = ["*.ersl"]
     mimetypes = ["text/x-ersl"]
-    url = "https://github.com/ersl-lang/ersl"
+    url = HOMEPAGE
     version_added = ""
 
     flags = re.MULTILINE | re.UNICODE

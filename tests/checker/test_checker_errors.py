@@ -3290,6 +3290,16 @@ def test_docs_have_one_section_per_code() -> None:
     assert _emitted_codes() | {"E0002"} == set(sections)
 
 
+def test_the_code_titles_are_the_doc_headings() -> None:
+    """`ersl.checker.codes.TITLES` (SARIF rule entries) says what the page's headings say."""
+    from ersl.checker.codes import TITLES, title
+
+    headings = dict(re.findall(r"^## (E\d{4}) — (.*)$", DOC.read_text(encoding="utf-8"), re.M))
+    assert TITLES == headings
+    assert title("E0100") == "Unexpected word or symbol"  # syntax errors: their catalogue
+    assert title("E9999") is None
+
+
 def _example_and_fix(body: str) -> tuple[str, str] | None:
     example = re.search(
         r"Example \(`contract.ersl`\):\n\n(?:<!--.*?-->\n)?```ersl\n(.*?)```", body, re.S
