@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import jsonschema
 import pytest
-from test_lint_cli import MIXED, contract, run  # noqa: F401 - `contract` is a fixture
+from test_lint_cli import MIXED, contract_fixture, run  # noqa: F401 - the `contract` fixture
 
 from ersl.checker.codes import TITLES
 from ersl.lint import RULES

@@ -57,8 +57,8 @@ test "a 70-year-old's visit gets the 80+ weight" {
 """
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
+@pytest.fixture(name="project")
+def project_fixture(tmp_path, monkeypatch):
     """A folder with the fixture contracts, as the working directory."""
     for path in FIXTURES.glob("*.ersl"):
         shutil.copy(path, tmp_path / path.name)

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_contract_tests import COVERAGE_TESTS, ersl_test, project  # noqa: F401 - fixture
+from test_contract_tests import (  # noqa: F401 - the `project` fixture
+    COVERAGE_TESTS,
+    ersl_test,
+    project_fixture,
+)
 
 DTD = etree.DTD(str(Path(__file__).resolve().parents[1] / "schemas" / "coverage-04.dtd"))
 
