@@ -14,6 +14,7 @@ from collections import Counter
 from fractions import Fraction
 
 from ersl import ast
+from ersl.diagnostics import did_you_mean
 from ersl.errors import ErslError, usage_error
 from ersl.exact import format_amount, format_decimal, round_to
 from ersl.interpreter.env import describe
@@ -70,21 +71,35 @@ def explain(statement, payee: str, name: str, period: str | None = None) -> dict
         if line.payee == payee and line.name == name and (period is None or line.period == period)
     ]
     if not matches:
-        names = sorted({line.name for line in statement.lines if line.payee == payee})
-        hint = (
-            "lines for this payee: " + ", ".join(f'"{n}"' for n in names)
-            if names
-            else "this payee has no lines"
-        )
         raise usage_error(
             "E0911",
             f'the statement has no line "{name}" for {payee}' + (f" in {period}" if period else ""),
-            hint,
+            _no_line_help(statement, payee, name),
         )
     tree = {"format": FORMAT, "lines": [_explain_line(statement, line) for line in matches]}
     if len(matches) > 1:
         tree["sum"] = _sum(matches)
     return tree
+
+
+def _no_line_help(statement, payee: str, name: str) -> str:
+    """Did you mean the payee or line name the user misspelt, else what there is."""
+    payees = sorted({line.payee for line in statement.lines})
+    names = sorted({line.name for line in statement.lines if line.payee == payee})
+    if payee not in payees:
+        known = statement.run.data.providers() if statement.run is not None else ()
+        hint = did_you_mean(payee, payees + [p.id for p in known])
+        if hint:
+            return f"--payee: {hint}"
+        shown = ", ".join(payees[:10]) + (", …" if len(payees) > 10 else "")
+        return f"payees with lines: {shown}" if payees else "the statement has no lines"
+    hint = did_you_mean(name, names)
+    if hint is None and statement.run is not None:
+        hint = did_you_mean(name, statement.run.symbols.line_names())
+    listed = ", ".join(f'"{n}"' for n in names)
+    return (
+        f"--name: {hint} (lines for {payee}: {listed})" if hint else f"lines for {payee}: {listed}"
+    )
 
 
 def _sum(lines) -> dict:
