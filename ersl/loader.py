@@ -16,6 +16,7 @@ import attrs
 
 from ersl import ast
 from ersl.diagnostics import Diagnostic, Note, SourceCache
+from ersl.encoding import not_utf8
 from ersl.errors import ErslError
 from ersl.resources import stdlib_root
 from ersl.span import Span
@@ -63,21 +64,19 @@ class _Loader:
         if text is None:
             try:
                 text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
+            except UnicodeDecodeError:
+                diagnostic = not_utf8(shown, path.read_bytes(), origin)
+                if origin:
+                    diagnostic = attrs.evolve(diagnostic, code="E0200")
+                raise ErslError(diagnostic, self.sources) from None
+            except OSError as error:
                 reason = (
-                    "is not UTF-8 text"
-                    if isinstance(error, UnicodeDecodeError)
-                    else (
-                        "does not exist"
-                        if isinstance(error, FileNotFoundError)
-                        else f"cannot be read ({error.strerror})"
-                    )
+                    "does not exist"
+                    if isinstance(error, FileNotFoundError)
+                    else f"cannot be read ({error.strerror})"
                 )
                 span = origin or Span(shown, 0, 0, 0, 0)
-                if origin:
-                    code = "E0200"
-                else:
-                    code = "E0002" if isinstance(error, UnicodeDecodeError) else "E0001"
+                code = "E0200" if origin else "E0001"
                 raise ErslError(
                     Diagnostic(code, f"{shown} {reason}", span, help=_import_help(origin, shown)),
                     self.sources,

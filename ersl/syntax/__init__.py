@@ -14,6 +14,7 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from ersl import ast
 from ersl.diagnostics import Diagnostic, SourceCache
+from ersl.encoding import not_utf8
 from ersl.errors import ErslError
 from ersl.span import Span
 from ersl.syntax.expected import Expected, expected_at
@@ -91,15 +92,9 @@ def parse_file(path: str) -> ast.Module:
         raise ErslError(
             Diagnostic("E0001", f"file not found: {path}", Span(path, 0, 0, 0, 0))
         ) from None
-    except UnicodeDecodeError as error:
-        raise ErslError(
-            Diagnostic(
-                "E0002",
-                f"{path} is not UTF-8 text (byte {error.start})",
-                Span(path, 0, 0, 0, 0),
-                help="save the file as UTF-8",
-            )
-        ) from None
+    except UnicodeDecodeError:
+        with open(path, "rb") as fh:
+            raise ErslError(not_utf8(path, fh.read())) from None
     except OSError as error:
         raise ErslError(
             Diagnostic("E0001", f"cannot read {path}: {error.strerror}", Span(path, 0, 0, 0, 0))

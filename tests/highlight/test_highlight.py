@@ -376,7 +376,11 @@ def test_highlight_command_terminal_and_html(tmp_path, capsys):
     path = tmp_path / "k.ersl"
     path.write_text('payment "P" { kind fixed per Visit v amount 390 kr }\n', encoding="utf-8")
     assert main(["highlight", str(path)]) == 0
-    assert "\x1b[" in capsys.readouterr().out
+    # standard output is not a terminal here: the contract as it is (tests/test_colour.py)
+    assert capsys.readouterr().out == path.read_text(encoding="utf-8")
+    ansi = tmp_path / "k.ansi"
+    assert main(["highlight", str(path), "-o", str(ansi)]) == 0
+    assert "\x1b[" in ansi.read_text(encoding="utf-8")
     out_file = tmp_path / "k.html"
     assert main(["highlight", str(path), "--format", "html", "-o", str(out_file)]) == 0
     html = out_file.read_text(encoding="utf-8")
@@ -388,3 +392,12 @@ def test_highlight_command_unreadable_file(tmp_path, capsys):
 
     assert main(["highlight", str(tmp_path / "missing.ersl")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_the_lexer_names_the_project_home_page():
+    """The lexer imports nothing of ERSL, so it writes the home page out; it is the one
+    in `ersl.version` (SARIF's informationUri, the package's URLs)."""
+    from ersl.highlight import ErslLexer
+    from ersl.version import HOMEPAGE
+
+    assert ErslLexer.url == HOMEPAGE
