@@ -10,6 +10,7 @@ statement.to_json(); statement.lines; statement.explain(payee="VC1", name="…")
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 
@@ -145,25 +146,45 @@ def _value_hint(wanted: T.Type) -> str | None:
 
 def _table_from_csv(name: str, path: str, wanted: T.TableT, contract: Contract):
     """A table parameter from a CSV file with columns `key,value`."""
+    from ersl.data.excel import decimal_point, delimiter, is_number
+    from ersl.encoding import decode
     from ersl.interpreter.run import MappingTable
 
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as error:
+        with open(path, "rb") as fh:
+            text = decode(fh.read(), path)  # UTF-8, with or without a byte-order mark
+    except OSError as error:
         raise usage_error("E0001", f"cannot read {path}: {error}") from None
-    if not rows or [c.strip() for c in rows[0]] != ["key", "value"]:
-        raise usage_error("E0909", f"{path}: the first row must be `key,value`")
+    separator = delimiter(text.partition("\n")[0])
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as error:
+        raise usage_error("E0909", f"{path}: malformed CSV: {error}") from None
+    header = [c.strip() for c in rows[0]] if rows else []
+    if header != ["key", "value"]:
+        found = f"found `{separator.join(header)}`" if header else "the file is empty"
+        raise usage_error(
+            "E0909",
+            f"{path}: the first row must be `key,value` (or `key;value`); {found}",
+            "a table parameter's CSV file has two columns headed key and value",
+        )
     values = {}
     key_type = wanted.key
+    commas = separator == ";"  # Swedish Excel: decimal commas in number cells
     for number, row in enumerate(rows[1:], start=2):
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != 2:
             raise usage_error(
-                "E0909", f"{path}:{number}: expected 2 cells (key,value), found {len(row)}"
+                "E0909",
+                f"{path}:{number}: expected 2 cells (key{separator}value), found {len(row)}",
+                "quote a cell that contains the separator",
             )
         key_text, value_text = row[0].strip(), row[1].strip()
+        if commas and is_number(key_type):
+            key_text = decimal_point(key_text)
+        if commas and is_number(wanted.value):
+            value_text = decimal_point(value_text)
         key = _table_key(key_text, key_type, contract, f"{path}:{number}")
         value_type = wanted.value
         if value_type == T.MONEY and _is_plain_number(value_text):
@@ -204,12 +225,13 @@ def _table_key(text: str, key_type: T.Type, contract: Contract, where: str):
 
 
 def _parse_cell(text: str, wanted: T.Type, where: str):
+    from ersl.data.excel import number_help
     from ersl.syntax import parse
 
     try:
         module = parse(f"param x = {text}", where)
     except ErslError:
-        raise usage_error("E0909", f"{where}: `{text}` is not a value") from None
+        raise usage_error("E0909", f"{where}: `{text}` is not a value", number_help(text)) from None
     node = module.decls[0].value
     if not isinstance(node, (ast.Quantity, ast.Number)):
         raise usage_error("E0909", f"{where}: `{text}` is not a {wanted.describe()} value")

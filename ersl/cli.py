@@ -23,6 +23,7 @@ COMMANDS = {
     "test": ("ersl.commands.test", "run the contract tests of *_test.ersl files"),
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
+    "lsp": ("ersl.commands.lsp", "run the language server for editors (LSP over stdio)"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

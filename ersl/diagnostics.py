@@ -84,10 +84,11 @@ class SourceCache:
         """Line `number` (1-based) of file `name`, or None if unavailable."""
         if name not in self._texts:
             try:
-                with open(name, encoding="utf-8") as fh:
+                # a file that is not UTF-8 is still quoted (E0002 points into it)
+                with open(name, encoding="utf-8", errors="replace") as fh:
                     self.add(name, fh.read())
                     return self.line(name, number)
-            except (OSError, UnicodeDecodeError):
+            except OSError:
                 self._texts[name] = []
         lines = self._texts[name]
         if 1 <= number <= len(lines):
@@ -99,9 +100,11 @@ _COLOURS = {"error": "31", "warning": "33", "info": "36", "help": "32", "note": 
 
 
 def use_colour(stream=None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set."""
+    """Colour only on a terminal that shows it: never when `NO_COLOR` is set (to anything
+    but the empty string, https://no-color.org) or `TERM` is `dumb`. Every command asks
+    this, for the stream it writes to."""
     stream = stream or sys.stderr
-    if os.environ.get("NO_COLOR"):
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 

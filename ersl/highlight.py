@@ -268,7 +268,7 @@ class ErslLexer(RegexLexer):
     aliases = ["ersl"]
     filenames = ["*.ersl"]
     mimetypes = ["text/x-ersl"]
-    url = "https://github.com/ersl-lang/ersl"
+    url = "https://github.com/ersl-lang/ersl"  # ersl.version.HOMEPAGE (a test keeps them equal)
     version_added = ""
 
     flags = re.MULTILINE | re.UNICODE

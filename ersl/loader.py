@@ -8,6 +8,7 @@ library folder; `.ersl` may be left out. A cycle is an error naming it.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import attrs
 
 from ersl import ast
 from ersl.diagnostics import Diagnostic, Note, SourceCache
+from ersl.encoding import not_utf8
 from ersl.errors import ErslError
 from ersl.resources import stdlib_root
 from ersl.span import Span
@@ -41,14 +43,16 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def _resolve(use: ast.Use, importer: Path) -> Path:
+def resolve_use(use: ast.Use, importer: Path) -> Path:
+    """The file a `use` in the file `importer` names (absolute; it may not exist)."""
     name = use.path if use.path.endswith(".ersl") else use.path + ".ersl"
     base = stdlib_root() if use.stdlib else importer.parent
     return (base / name).resolve()
 
 
 class _Loader:
-    def __init__(self) -> None:
+    def __init__(self, overlay: Mapping[Path, str] | None = None) -> None:
+        self.overlay = dict(overlay or {})
         self.sources = SourceCache()
         self.modules: dict[Path, ast.Module] = {}
         self.order: list[ast.Module] = []
@@ -60,21 +64,19 @@ class _Loader:
         if text is None:
             try:
                 text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
+            except UnicodeDecodeError:
+                diagnostic = not_utf8(shown, path.read_bytes(), origin)
+                if origin:
+                    diagnostic = attrs.evolve(diagnostic, code="E0200")
+                raise ErslError(diagnostic, self.sources) from None
+            except OSError as error:
                 reason = (
-                    "is not UTF-8 text"
-                    if isinstance(error, UnicodeDecodeError)
-                    else (
-                        "does not exist"
-                        if isinstance(error, FileNotFoundError)
-                        else f"cannot be read ({error.strerror})"
-                    )
+                    "does not exist"
+                    if isinstance(error, FileNotFoundError)
+                    else f"cannot be read ({error.strerror})"
                 )
                 span = origin or Span(shown, 0, 0, 0, 0)
-                if origin:
-                    code = "E0200"
-                else:
-                    code = "E0002" if isinstance(error, UnicodeDecodeError) else "E0001"
+                code = "E0200" if origin else "E0001"
                 raise ErslError(
                     Diagnostic(code, f"{shown} {reason}", span, help=_import_help(origin, shown)),
                     self.sources,
@@ -98,12 +100,14 @@ class _Loader:
         shown = display_path(path)
         if self._is_stdlib(path):
             self.stdlib.add(shown)
+        if text is None:
+            text = self.overlay.get(path)
         module = self.read(path, shown, text, origin)
         stack = stack + [(path, origin)]
         for decl in module.decls:
             if not isinstance(decl, ast.Use):
                 continue
-            target = _resolve(decl, path)
+            target = resolve_use(decl, path)
             on_stack = [p for p, _ in stack]
             if target in on_stack:
                 cycle = on_stack[on_stack.index(target) :] + [target]
@@ -117,7 +121,7 @@ class _Loader:
                     )
                 )
                 continue
-            if not target.exists() and decl.stdlib:
+            if not target.exists() and target not in self.overlay and decl.stdlib:
                 available = sorted(
                     str(p.relative_to(self._stdlib_root).with_suffix("")).replace(os.sep, "/")
                     for p in self._stdlib_root.rglob("*.ersl")
@@ -160,13 +164,21 @@ def _import_help(origin: Span | None, shown: str) -> str | None:
     return "paths in `use` are relative to the importing file; check the spelling"
 
 
-def load(path: str | os.PathLike, text: str | None = None) -> Loaded:
-    """Parse `path` (or `text` given for it) and all its imports; raise `ErslError` on errors."""
-    loader = _Loader()
+def load(
+    path: str | os.PathLike,
+    text: str | None = None,
+    overlay: Mapping[Path, str] | None = None,
+) -> Loaded:
+    """Parse `path` (or `text` given for it) and all its imports; raise `ErslError` on errors.
+
+    `overlay` gives texts to use instead of the files on disk, keyed by resolved path: an
+    editor's unsaved buffers (the language server passes every open document).
+    """
+    loader = _Loader(overlay)
     root = loader.load(Path(path), text, [], None)
     if loader.errors:
         raise ErslError(loader.errors, loader.sources)
     return Loaded(root, loader.order, loader.sources, loader.stdlib)
 
 
-__all__ = ["Loaded", "load", "display_path", "Note"]
+__all__ = ["Loaded", "load", "display_path", "resolve_use", "Note"]

@@ -1,7 +1,7 @@
 """Payment statements: the lines each provider is owed, and their outputs (SPEC §6.3).
 
 JSON (`ersl.statement/1`, byte-identical for identical input), a readable
-text table per payee and CSV. Amounts are exact `Fraction`s already rounded
+text table per payee, CSV and an Excel workbook. Amounts are exact `Fraction`s already rounded
 by the interpreter; totals are sums of rounded lines.
 """
 
@@ -178,6 +178,13 @@ class Statement:
                 ]
             )
         return out.getvalue()
+
+    def to_xlsx(self) -> bytes:
+        """An Excel workbook: sheets of lines and of totals per payee and kind
+        (`ersl.statement_xlsx`)."""
+        from ersl.statement_xlsx import to_xlsx
+
+        return to_xlsx(self)
 
     def to_text(self) -> str:
         """A readable table per payee: lines, subtotals per kind, total."""

@@ -1,22 +1,12 @@
-"""Shared test helpers: where the repository, the shared spec and fixtures are."""
+"""Shared test helpers: where the repository and fixtures are."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SPEC = SHARED / "SPEC.md"
-
-
-def spec_blocks() -> list[str]:
-    """The ```ersl code blocks of SPEC.md, in order (empty if SPEC is not beside the repo)."""
-    if not SPEC.exists():
-        return []
-    return re.findall(r"```ersl\n(.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
 
 
 def repo_ersl_files() -> list[Path]:

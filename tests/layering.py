@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "ersl.span",
             "ersl.diagnostics",
             "ersl.errors",
+            "ersl.encoding",
             "ersl.exact",
             "ersl.dates",
             "ersl.resources",
@@ -35,11 +36,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("loader", ("ersl.loader",)),
     ("data", ("ersl.data",)),
     ("checker", ("ersl.checker",)),
-    ("statement", ("ersl.statement",)),
+    ("statement", ("ersl.statement", "ersl.statement_xlsx")),
     ("interpreter", ("ersl.interpreter",)),
     ("api", ("ersl.api",)),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),
     ("testing", ("ersl.testing",)),
+    ("editors", ("ersl.lsp",)),
     ("commands", ("ersl.commands", "ersl.cli", "ersl.pytest_plugin", "ersl.__main__", "ersl")),
 ]
 

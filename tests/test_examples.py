@@ -125,3 +125,12 @@ def test_example_totals_are_sums_of_lines(example, capsys):
     for payee, totals in statement["totals"].items():
         amounts = [Fraction(x["amount"]) for x in statement["lines"] if x["payee"] == payee]
         assert Fraction(totals["total"]) == sum(amounts)
+
+
+def test_every_library_and_example_file_checks(capsys):
+    from conftest import repo_ersl_files
+
+    files = [str(p) for p in repo_ersl_files()]
+    assert files, "no .ersl files found"
+    code = main(["check", *files])
+    assert code == 0, capsys.readouterr().out

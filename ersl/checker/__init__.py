@@ -13,6 +13,7 @@ import attrs
 
 from ersl import ast
 from ersl import types as T
+from ersl.checker.builtins import BUILTINS
 from ersl.checker.contract_tests import ContractTestChecker
 from ersl.checker.declarations import DeclarationChecker
 from ersl.checker.expressions import ExpressionChecker, Facts
@@ -113,8 +114,29 @@ def _show(key: str) -> str:
     return f'"{name}"' if kind in ("line", "indicator") else name
 
 
+@attrs.define
+class Analysis:
+    """What the checker learned about a contract, valid or not (for editors).
+
+    `checked` is complete when `diagnostics` is empty; otherwise its symbols and facts
+    cover what could be resolved, which is enough for hover and navigation.
+    """
+
+    checked: CheckedContract
+    diagnostics: list[Diagnostic]
+
+
 def check(loaded: Loaded) -> CheckedContract:
     """Check a loaded contract; raise `ErslError` with all diagnostics if it is invalid."""
+    analysis = analyse(loaded)
+    if analysis.diagnostics:
+        raise ErslError(analysis.diagnostics, loaded.sources)
+    return analysis.checked
+
+
+def analyse(loaded: Loaded) -> Analysis:
+    """Check a loaded contract and return what was learned with every diagnostic; never raises
+    `ErslError` (the language server shows the diagnostics and still answers hovers)."""
     builder = SymbolBuilder()
     for module in loaded.modules:
         builder.add_module(module, module is loaded.root)
@@ -151,9 +173,15 @@ def check(loaded: Loaded) -> CheckedContract:
     for prop in symbols.properties:
         tests.property(prop)
     _cycles(facts, errors)
-    if errors:
-        raise ErslError(_sorted(errors), loaded.sources)
-    return CheckedContract(loaded, symbols, facts)
+    return Analysis(CheckedContract(loaded, symbols, facts), _sorted(errors))
+
+
+def fields_of(symbols: Symbols, t: T.Type) -> dict[str, T.Type] | None:
+    """The fields of values of type `t` (a record, event, span or episode), or None.
+
+    What `.` after such a value may name; the language server completes from it.
+    """
+    return ExpressionChecker(symbols, Facts(), []).fields_of(t)
 
 
 def check_file(path: str | os.PathLike, text: str | None = None) -> CheckedContract:
@@ -161,4 +189,14 @@ def check_file(path: str | os.PathLike, text: str | None = None) -> CheckedContr
     return check(load(path, text))
 
 
-__all__ = ["CheckedContract", "check", "check_file", "Note", "T"]
+__all__ = [
+    "BUILTINS",
+    "Analysis",
+    "CheckedContract",
+    "analyse",
+    "check",
+    "check_file",
+    "fields_of",
+    "Note",
+    "T",
+]

@@ -18,11 +18,15 @@ from ersl.diagnostics import did_you_mean
 
 @attrs.frozen
 class Builtin:
-    """A built-in: `check` types a call; `value` is the type when used as a bare name."""
+    """A built-in: `check` types a call; `value` is the type when used as a bare name.
+
+    `signature` and `doc` describe it to people (the language server's hover and completion).
+    """
 
     check: Callable | None = None
     value: T.Type | None = None
     doc: str = ""
+    signature: str = ""
 
 
 def _arity(checker, node: ast.Call, count: int, usage: str) -> bool:
@@ -290,55 +294,143 @@ def _split(checker, node: ast.Call, scope):
 
 
 BUILTINS: dict[str, Builtin] = {
-    "today": Builtin(value=T.DATE, doc="the context date of the basis"),
+    "today": Builtin(
+        value=T.DATE,
+        signature="today: date",
+        doc="The context date of the basis the expression runs in (a visit's date, the first "
+        "day of a listing month, …).",
+    ),
     "age": Builtin(
-        _positional([["Patient"]], T.INT, "age(p)"), doc="completed years on the context date"
+        _positional([["Patient"]], T.INT, "age(p)"),
+        signature="age(p: Patient): int",
+        doc="The patient's age in completed years on the context date (a 29 February birthday "
+        "falls on 1 March in common years).",
     ),
     "age_in_year": Builtin(
-        _positional([["Patient"]], T.INT, "age_in_year(p)"), doc="context year minus birth year"
+        _positional([["Patient"]], T.INT, "age_in_year(p)"),
+        signature="age_in_year(p: Patient): int",
+        doc="The context year minus the patient's birth year (the age the patient turns "
+        "during the year).",
     ),
-    "year": Builtin(_positional([[T.DATE]], T.INT, "year(d)")),
+    "year": Builtin(
+        _positional([[T.DATE]], T.INT, "year(d)"),
+        signature="year(d: date): int",
+        doc="The year of a date.",
+    ),
+    "month": Builtin(
+        _positional([[T.DATE]], T.INT, "month(d)"),
+        signature="month(d: date): int",
+        doc="The month of a date, 1 to 12.",
+    ),
     "month_start": Builtin(
-        _positional([[T.DATE]], T.DATE, "month_start(d)"), doc="the first day of d's month"
+        _positional([[T.DATE]], T.DATE, "month_start(d)"),
+        signature="month_start(d: date): date",
+        doc="The first day of the date's month.",
     ),
     "month_end": Builtin(
-        _positional([[T.DATE]], T.DATE, "month_end(d)"), doc="the last day of d's month"
+        _positional([[T.DATE]], T.DATE, "month_end(d)"),
+        signature="month_end(d: date): date",
+        doc="The last day of the date's month.",
     ),
-    "month": Builtin(_positional([[T.DATE]], T.INT, "month(d)")),
-    "days": Builtin(_positional([[T.DAYS, T.MONTHS]], T.INT, "days(duration)")),
-    "size": Builtin(_size),
+    "days": Builtin(
+        _positional([[T.DAYS, T.MONTHS]], T.INT, "days(duration)"),
+        signature="days(d: duration): int",
+        doc="The number of days of a duration.",
+    ),
+    "size": Builtin(
+        _size,
+        signature="size(s: set of T): int",
+        doc="The number of elements of a set (an absent set field is the empty set).",
+    ),
     "listed_at": Builtin(
         _positional(
             [["Patient"], [T.DATE]], lambda c: T.Optional(_schema(c, "Provider")), "listed_at(p, d)"
-        )
+        ),
+        signature="listed_at(p: Patient, d: date): Provider?",
+        doc="The provider the patient is listed at on the date, or none.",
     ),
-    "listed_count": Builtin(_positional([["Provider"], [T.DATE]], T.INT, "listed_count(q, d)")),
-    "min": Builtin(_extreme),
-    "max": Builtin(_extreme),
-    "abs": Builtin(_abs),
-    "round": Builtin(_round),
-    "paid": Builtin(_paid),
+    "listed_count": Builtin(
+        _positional([["Provider"], [T.DATE]], T.INT, "listed_count(q, d)"),
+        signature="listed_count(q: Provider, d: date): int",
+        doc="The number of patients listed at the provider on the date.",
+    ),
+    "min": Builtin(
+        _extreme,
+        signature="min(a, b, …) or min(E for Visit v where C)",
+        doc="The smallest of two or more values of one type, or of a value over a collection.",
+    ),
+    "max": Builtin(
+        _extreme,
+        signature="max(a, b, …) or max(E for Visit v where C)",
+        doc="The largest of two or more values of one type, or of a value over a collection.",
+    ),
+    "abs": Builtin(_abs, signature="abs(x): same type as x", doc="The absolute value."),
+    "round": Builtin(
+        _round,
+        signature="round(x, to: INCREMENT): same type as x",
+        doc="`x` rounded to a multiple of the increment (e.g. `to: 0.01 kr`) with the "
+        "contract's rounding mode.",
+    ),
+    "paid": Builtin(
+        _paid,
+        signature='paid("Name", q: Provider): money',
+        doc="The exact total of the statement line `Name` for payee `q` in the same period "
+        "(cycles between lines are a checker error).",
+    ),
     "value": Builtin(
         _indicator_fn(T.Optional(T.PERCENT), True),
-        doc="the indicator's result for q in the period; none where it has no result",
+        signature='value(q: Provider, "Indicator"): percent?',
+        doc="The provider's result for the indicator in the period; none where it has no "
+        "result (use `otherwise`, or `reported(q, …) and …`).",
     ),
     "rank": Builtin(
         _indicator_fn(T.Optional(T.INT), True),
-        doc="1 + the providers with a strictly better result; none where q has no result",
+        signature='rank(q: Provider, "Indicator"): int?',
+        doc="The provider's rank among the providers with a result for the indicator "
+        "(1 is best; equal results share a rank); none where it has no result.",
     ),
     "region_mean": Builtin(
         _indicator_fn(T.Optional(T.PERCENT), False),
-        doc="the mean result over the providers with one; none where no provider has one",
+        signature='region_mean("Indicator"): percent?',
+        doc="The mean result of the providers with a result for the indicator; none where "
+        "no provider has one.",
     ),
     "reported": Builtin(
         _indicator_fn(T.BOOL, True),
-        doc="whether the indicator has a result for q in the period (a reported value, "
-        "or a population that is not empty)",
+        signature='reported(q: Provider, "Indicator"): bool',
+        doc="Whether the provider has a result for the indicator in the period (a reported "
+        "value, or a population that is not empty).",
     ),
-    "monthly_average": Builtin(_monthly_average),
-    "count": Builtin(_count),
-    "exists": Builtin(_exists),
-    "sum": Builtin(_summing("sum", False)),
-    "mean": Builtin(_summing("mean", True)),
-    "split": Builtin(_split),
+    "monthly_average": Builtin(
+        _monthly_average,
+        signature="monthly_average(E): decimal or money",
+        doc="E evaluated on the first day of each month of the enclosing period, averaged.",
+    ),
+    "count": Builtin(
+        _count,
+        signature="count(Visit v where C [within …]) or count(listed patients p at q where C)",
+        doc="The number of events, spans or listed patients that meet the condition; without "
+        "`within` the enclosing period.",
+    ),
+    "exists": Builtin(
+        _exists,
+        signature="exists(Visit v where C [within …]): bool",
+        doc="Whether at least one event or span meets the condition.",
+    ),
+    "sum": Builtin(
+        _summing("sum", False),
+        signature="sum(E for Stay s where C [within …])",
+        doc="The sum of E over the events or spans that meet the condition.",
+    ),
+    "mean": Builtin(
+        _summing("mean", True),
+        signature="mean(E for Enrolment e where C [within …])",
+        doc="The mean of E over the events or spans that meet the condition.",
+    ),
+    "split": Builtin(
+        _split,
+        signature="split(pot: money, equally) or split(pot: money, by E)",
+        doc="Shares a pot between a payment's units, equally or in proportion to E; only in "
+        "a payment's `amount`.",
+    ),
 }

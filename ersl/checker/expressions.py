@@ -100,8 +100,8 @@ class ExpressionChecker:
                 node.span,
                 help="write a percent with its unit, e.g. `70 %`",
             )
-        # An optional value may be used where its type is expected (docs/language.md,
-        # "Types"); a none at run time is an error there.
+        # An optional value may be used where its type is expected (docs/reference/types.md,
+        # "Optional values"); a none at run time is an error there.
         if any(T.assignable(t, w) or T.assignable(T.strip_optional(t), w) for w in wanted):
             return t
         names = " or ".join(w.describe() for w in wanted)

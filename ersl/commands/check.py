@@ -31,8 +31,11 @@ def run(args: argparse.Namespace) -> int:
         except ErslError as error:
             failed += 1
             found.append(error)
-            # the file itself could not be read (its diagnostics have no line)
-            unreadable |= any(d.code in UNREADABLE and d.span.line == 0 for d in error.diagnostics)
+            # the file itself could not be read (E0001 has no line; E0002 points at a byte)
+            unreadable |= any(
+                d.code in UNREADABLE and (d.code == "E0002" or d.span.line == 0)
+                for d in error.diagnostics
+            )
             if args.format == "text":
                 print(error.render(colour=use_colour(sys.stdout)), file=sys.stdout)
                 print(file=sys.stdout)

@@ -1,4 +1,5 @@
-"""`ersl explain CONTRACT --data … --payee VC1 --name NAME [--period P] [--format text|json]`."""
+"""`ersl explain CONTRACT --data … --payee VC1 --name NAME [--period P] [--line-period P]
+[--format text|json] [-o FILE]`."""
 
 from __future__ import annotations
 
@@ -19,9 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="line_period",
         help="only the line of this period (YYYY-MM, YYYY-Qn or YYYY)",
     )
+    # The options shared with `ersl run` say what they do here.
     for action in parser._actions:
         if action.dest == "format":
             action.choices = ("text", "json")
+            action.help = "text (indented, for people) or json (ersl.explanation/1)"
+        elif action.dest == "output":
+            action.help = "write the explanation to FILE instead of standard output"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from ersl.diagnostics import Diagnostic, use_colour
+from ersl.encoding import not_utf8
 from ersl.errors import ErslError
 from ersl.span import Span
 
@@ -59,15 +60,9 @@ def _read(name: str) -> str:
     try:
         with open(name, encoding="utf-8", newline="") as fh:
             return fh.read()
-    except UnicodeDecodeError as error:
-        raise ErslError(
-            Diagnostic(
-                "E0002",
-                f"{name} is not UTF-8 text (byte {error.start})",
-                Span(name, 0, 0, 0, 0),
-                help="save the file as UTF-8",
-            )
-        ) from None
+    except UnicodeDecodeError:
+        with open(name, "rb") as fh:
+            raise ErslError(not_utf8(name, fh.read())) from None
     except OSError as error:
         if isinstance(error, FileNotFoundError):
             message = f"file not found: {name}"

@@ -1,23 +1,30 @@
-"""`ersl run CONTRACT --data PATH… [--period P] [--param k=v] [--format text|json|csv] [-o FILE]`."""
+"""`ersl run CONTRACT --data PATH… [--period P] [--param k=v] [--format text|json|csv|xlsx] [-o FILE]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ersl.diagnostics import Diagnostic
-from ersl.errors import COMMAND_LINE, ErslError
+from ersl.commands.period_checks import period_warnings
+from ersl.diagnostics import Diagnostic, render_all, use_colour
+from ersl.errors import COMMAND_LINE, ErslError, usage_error
+
+FORMATS = ("text", "json", "csv", "xlsx")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the arguments of `ersl run`."""
-    parser.add_argument("contract", help="the contract file")
+    parser.add_argument(
+        "contract",
+        nargs="?",
+        help="the contract file (may also come after the options, even after --data)",
+    )
     parser.add_argument(
         "--data",
         nargs="+",
         required=True,
         metavar="PATH",
-        help="JSON Lines files or folders of CSV files",
+        help="JSON Lines files, CSV files or folders of CSV files",
     )
     parser.add_argument(
         "--period",
@@ -30,12 +37,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a parameter value (225kr) or a table from a CSV file (key,value)",
     )
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (a table per payee), json (ersl.statement/1), csv, or xlsx (an Excel "
+        "workbook: give -o FILE)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the statement to FILE")
     parser.add_argument(
         "--skip-invalid",
         action="store_true",
-        help="skip bad data records and report how many and why",
+        help="skip bad data records; list them (file:line and reason, the first 10) and how many",
     )
 
 
@@ -63,11 +76,28 @@ def default_period(contract) -> str:
     return f"{valid.start:%Y-%m}..{valid.end:%Y-%m}"
 
 
+def contract_path(args: argparse.Namespace) -> str:
+    """The contract file: the positional argument, or — written after `--data`, which
+    takes every path that follows — the one `.ersl` file among the data paths."""
+    if args.contract is not None:
+        return args.contract
+    contracts = [p for p in args.data if p.endswith(".ersl")]
+    if len(contracts) == 1:
+        args.data = [p for p in args.data if p != contracts[0]]
+        if args.data:
+            return contracts[0]
+    raise usage_error(
+        "E0909",
+        "give the contract file",
+        "e.g. ersl run contract.ersl --data data.jsonl (the contract may also come last)",
+    )
+
+
 def settle(args: argparse.Namespace):
     """Load, read data and settle; shared by `run` and `explain`."""
     import ersl.api as api
 
-    contract = api.load(args.contract)
+    contract = api.load(contract_path(args))
     data = api.read_data(args.data, contract, skip_invalid=args.skip_invalid)
     if data.skipped:
         print(data.skip_report(), file=sys.stderr)
@@ -84,12 +114,32 @@ def settle(args: argparse.Namespace):
         )
     # Settled in batches without keeping units; `ersl explain` prices the explained
     # line's payment again unit by unit (Settler.traced_sources).
-    return contract.settle(data, period, parse_params(args.param))
+    statement = contract.settle(data, period, parse_params(args.param))
+    warnings = period_warnings(contract.checked.symbols, statement.period)
+    if warnings:
+        colour = use_colour(sys.stderr)
+        print(render_all(warnings, colour=colour), file=sys.stderr)
+    return statement
 
 
 def run(args: argparse.Namespace) -> int:
     """Settle and print or write the statement."""
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        raise usage_error(
+            "E0909",
+            "an xlsx statement is a file, not text for a terminal",
+            "write it to a file with -o statement.xlsx",
+        )
     statement = settle(args)
+    if args.format == "xlsx":
+        data = statement.to_xlsx()
+        if args.output:
+            with open(args.output, "wb") as fh:
+                fh.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        return 0
     text = {"json": statement.to_json, "csv": statement.to_csv, "text": statement.to_text}[
         args.format
     ]()

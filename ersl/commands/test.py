@@ -1,4 +1,4 @@
-"""`ersl test [PATH…] [-k EXPR] [--junit-xml F] [--format text|json] [--coverage]`.
+"""`ersl test [PATH…] [-k EXPR] [--junit-xml F] [--format text|json] [--coverage] [--coverage-xml F]`.
 
 Runs the `test` and `property` blocks of the `*_test.ersl` files under the paths
 (default: the working directory) and prints a pytest-like report ending in
@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report the payments, bands, weights, caps, indicators and bundle clauses "
         "the tests exercised",
+    )
+    parser.add_argument(
+        "--coverage-xml",
+        metavar="FILE",
+        help="write the contract coverage as Cobertura XML to FILE, for GitLab and Codecov "
+        "(implies --coverage)",
     )
     parser.add_argument(
         "--coverage-threshold",
@@ -80,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
     except DiscoveryError as problem:
         print(f"ersl test: {problem}", file=sys.stderr)
         return 2
-    coverage_wanted = args.coverage or args.coverage_threshold is not None
+    coverage_wanted = (
+        args.coverage or args.coverage_threshold is not None or args.coverage_xml is not None
+    )
     colour = use_colour(sys.stdout) and args.format == "text"
     options = Options(
         examples=args.examples,
@@ -114,14 +122,21 @@ def run(args: argparse.Namespace) -> int:
         from ersl.testing.coverage import collect as collect_coverage
 
         coverage = collect_coverage(session.files, session.outcomes)
+    reports = []
     if args.junit_xml:
         from ersl.testing.junit import junit_xml
 
+        reports.append((args.junit_xml, junit_xml(session, seconds)))
+    if args.coverage_xml:
+        from ersl.testing.cobertura import cobertura_xml
+
+        reports.append((args.coverage_xml, cobertura_xml(coverage)))
+    for path, text in reports:
         try:
-            with open(args.junit_xml, "w", encoding="utf-8") as fh:
-                fh.write(junit_xml(session, seconds))
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
         except OSError as error:
-            print(f"ersl test: cannot write {args.junit_xml}: {error.strerror}", file=sys.stderr)
+            print(f"ersl test: cannot write {path}: {error.strerror}", file=sys.stderr)
             return 2
 
     below = []

@@ -66,6 +66,10 @@ def _as_id(entity: Entity | str) -> str:
     return entity if isinstance(entity, str) else entity.id
 
 
+SKIPS_LISTED = 10
+"""How many skipped records' problems `skip_report` lists (`ersl run --skip-invalid`)."""
+
+
 class Dataset:
     """The validated event data of one run, with indexes built once.
 
@@ -373,8 +377,9 @@ class Dataset:
         return self._indicators.get((_as_id(provider), indicator, period))
 
     # ------------------------------------------------------------------ comparison, reports
-    def skip_report(self) -> str:
-        """A short account of skipped records: how many, and how many per reason."""
+    def skip_report(self, listed: int = SKIPS_LISTED) -> str:
+        """An account of skipped records: how many, how many per reason, and the first
+        `listed` problems with their file and line (then how many more)."""
         if not self.skipped_records:
             return "no records skipped"
         counts: dict[str, int] = {}
@@ -383,7 +388,16 @@ class Dataset:
             counts[reason] = counts.get(reason, 0) + 1
         parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
         s = "" if self.skipped_records == 1 else "s"
-        return f"skipped {self.skipped_records} invalid record{s} ({parts})"
+        lines = [f"skipped {self.skipped_records} invalid record{s} ({parts})"]
+        if listed:
+            lines[0] += ":"
+            for d in self.skipped[:listed]:
+                where = f"{d.span.file}:{d.span.line}" if d.span.line else d.span.file
+                lines.append(f"  {where}: {_REASONS.get(d.code, d.code)} — {d.message}")
+            more = len(self.skipped) - listed
+            if more > 0:
+                lines.append(f"  … and {more} more problem{'s' if more != 1 else ''}")
+        return "\n".join(lines)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):

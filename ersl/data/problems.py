@@ -77,18 +77,19 @@ def fetch_lines(wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
     return found
 
 
-_CELL_END = re.compile(r'"(?:[^"]|"")*"|[^,]*')
+_CELL_END = {sep: re.compile(rf'"(?:[^"]|"")*"|[^{sep}]*') for sep in ",;"}
 
 
-def csv_cells(text: str) -> list[tuple[int, int]]:
+def csv_cells(text: str, separator: str = ",") -> list[tuple[int, int]]:
     """1-based (start, end-exclusive) columns of the cells of one CSV line."""
     cells = []
     pos = 0
+    cell_end = _CELL_END[separator]
     while True:
-        match = _CELL_END.match(text, pos)
+        match = cell_end.match(text, pos)
         end = match.end() if match else pos
         cells.append((pos + 1, end + 1))
-        if end >= len(text) or text[end] != ",":
+        if end >= len(text) or text[end] != separator:
             break
         pos = end + 1
     return cells
@@ -115,6 +116,7 @@ class ProblemLog:
         self.fatal_count = 0  # problems that no --skip-invalid can skip (unreadable input)
         self.files: dict[str, int] = {}  # file -> order in which it was read
         self.csv_headers: dict[str, list[str]] = {}
+        self.csv_separators: dict[str, str] = {}
 
     def problem(self, problem: Problem) -> None:
         """Record one problem."""
@@ -201,7 +203,7 @@ class ProblemLog:
             return whole
         header = self.csv_headers.get(file)
         if header is not None:
-            cells = csv_cells(text)
+            cells = csv_cells(text, self.csv_separators.get(file, ","))
             i = header.index(field) if field in header else -1
             if 0 <= i < len(cells):
                 start, end = cells[i]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import json
 import os
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from typing import Any
 
 from ersl.data.check import Checks
 from ersl.data.dataset import Dataset
+from ersl.data.excel import SEPARATOR_NAMES, decimal_point, delimiter, is_number
 from ersl.data.problems import MAX_ERRORS, Problem
 from ersl.data.records import Record, TypeInfo
 from ersl.data.values import (
@@ -36,6 +38,7 @@ from ersl.data.values import (
     type_infos,
 )
 from ersl.diagnostics import did_you_mean
+from ersl.encoding import NOT_UTF8, help_for, not_utf8_message, not_utf8_place
 
 __all__ = ["MAX_ERRORS", "read_data"]
 
@@ -101,21 +104,16 @@ class _Reader(Checks):
     def _not_utf8(self, file: str) -> None:
         """Report where a file stops being UTF-8 (found again from its bytes: rare)."""
         data = Path(file).read_bytes()
-        try:
-            data.decode("utf-8-sig")
-            start = len(data)
-        except UnicodeDecodeError as err:
-            start = err.start
-        line = data[:start].count(b"\n") + 1
+        line, column = not_utf8_place(file, data)
         self.fatal_count += 1
         self.problem(
             Problem(
-                "E0800",
-                f"{file} is not UTF-8 text (byte {start + 1} on line {line})",
+                NOT_UTF8,
+                not_utf8_message(file, data),
                 file,
                 line,
-                column=1,
-                help="save the file as UTF-8",
+                column=column,
+                help=help_for(file),
             )
         )
 
@@ -346,8 +344,10 @@ class _Reader(Checks):
         except UnicodeDecodeError:
             self._not_utf8(file)
 
-    def _csv(self, file: str, stem: str, fh: Iterable[str]) -> None:
-        rows = csv.reader(fh)
+    def _csv(self, file: str, stem: str, fh: Any) -> None:
+        first = fh.readline()
+        separator = delimiter(first)
+        rows = csv.reader(itertools.chain([first], fh), delimiter=separator)
         try:
             header = next(rows, None)
         except csv.Error as err:
@@ -357,6 +357,7 @@ class _Reader(Checks):
             return
         header = [h.strip() for h in header]
         self.csv_headers[file] = header
+        self.csv_separators[file] = separator
         layout = self.layouts.get(stem)
         file_problems: list[Problem] = []
         if layout is None:
@@ -403,6 +404,11 @@ class _Reader(Checks):
                         )
                     )
         width = len(header)
+        commas = (
+            [i for i, name in enumerate(header) if _number_field(layout, name)]
+            if separator == ";" and layout is not None
+            else []
+        )
         line_no = rows.line_num
         count = 0
         for row in self._csv_rows(rows, file):
@@ -419,14 +425,19 @@ class _Reader(Checks):
                     Problem(
                         "E0813",
                         f"this row has {len(row)} cell{'s' if len(row) != 1 else ''} but the header "
-                        f"has {width}; expected {width} comma-separated cells ({', '.join(header)})",
+                        f"has {width}; expected {width} {SEPARATOR_NAMES[separator]}-separated "
+                        f"cells ({', '.join(header)})",
                         file,
                         start_line,
                         column=1,
-                        help="quote cells that contain commas; separate set members with `;`",
+                        help="quote cells that contain commas; separate set members with `;`"
+                        if separator == ","
+                        else 'quote cells that contain `;` (set members, e.g. "I10;I11")',
                     )
                 )
                 continue
+            for i in commas:
+                row[i] = decimal_point(row[i])
             self.record(layout, dict(zip(header, row, strict=True)), file, start_line)
         if file_problems:
             self.bad_records += count
@@ -459,6 +470,11 @@ class _Reader(Checks):
             field=name,
             help=did_you_mean(name, info.fields),
         )
+
+
+def _number_field(layout: Layout, name: str) -> bool:
+    i = layout.info.index.get(name)
+    return i is not None and is_number(layout.info.types[i])
 
 
 def _type_help(type_name: Any, known: list[str]) -> str | None:

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from ersl import types as T
+from ersl.data.excel import number_help
 from ersl.data.records import (
     PATIENT_FIXED_FIELDS,
     PROVIDER_FIXED_FIELDS,
@@ -131,10 +132,8 @@ def _number(raw: Any, unit: str | None) -> Fraction:
     try:
         value = parse_decimal(text)
     except ValueError:
-        help = None
-        if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
-            help = f"use a decimal point: {text.replace(',', '.')}"
-        elif re.fullmatch(r"[+-]?[0-9.]+\s*(kr|SEK|tkr|Mkr|MSEK)(/\w+)?", text):
+        help = number_help(text)
+        if help is None and re.fullmatch(r"[+-]?[0-9.]+\s*(kr|SEK|tkr|Mkr|MSEK)(/\w+)?", text):
             help = "write amounts in kronor without a unit, e.g. 390.00"
         raise Bad("E0806", "is not a number", help) from None
     return value / scale if scale != 1 else value

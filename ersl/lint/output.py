@@ -6,12 +6,14 @@ not be checked (their checker diagnostics are reported in the same format).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 from ersl.diagnostics import Diagnostic, SourceCache, render_all
 from ersl.lint.framework import RULES
-from ersl.version import __version__
+from ersl.version import HOMEPAGE, __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -19,8 +21,13 @@ GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _all(results, errors) -> list[Diagnostic]:
-    found = [d for r in results for d in r.findings]
-    found += [d for e in errors for d in e.diagnostics]
+    return [d for d, _ in _with_sources(results, errors)]
+
+
+def _with_sources(results, errors) -> list[tuple[Diagnostic, SourceCache]]:
+    """Every finding, then every error of a file that does not check, with its sources."""
+    found = [(d, r.sources) for r in results for d in r.findings]
+    found += [(d, e.sources) for e in errors for d in e.diagnostics]
     return found
 
 
@@ -151,21 +158,58 @@ def _location(span_holder, message: str | None = None) -> dict:
     return location
 
 
+def _checker_descriptor(code: str) -> dict:
+    """A rule entry for an error of a file that does not check (syntax, names, types)."""
+    from ersl.checker.codes import title
+
+    heading = title(code) or "ERSL error"
+    page = "errors" if code.startswith("E01") else "checker-errors"
+    anchor = re.sub(r"[^\w\- ]", "", f"{code} — {heading}".lower()).replace(" ", "-")
+    return {
+        "id": code,
+        "name": "checker-error",
+        "shortDescription": {"text": f"{heading} ({code})"},
+        "fullDescription": {
+            "text": f"{code}: {heading}. The file does not pass `ersl check`, so it is not "
+            "linted; fix this error first."
+        },
+        "helpUri": f"{HOMEPAGE}/blob/main/docs/{page}.md#{anchor}",
+        "defaultConfiguration": {"level": "error", "enabled": True},
+        "properties": {"category": "checker", "tags": ["checker"]},
+    }
+
+
+def line_hash(code: str, text: str) -> str:
+    """A fingerprint of a finding from its rule and its line's text (spaces removed), so
+    that it stays the same when lines above it are added or removed."""
+    digest = hashlib.sha256(f"{code}\0{''.join(text.split())}".encode()).hexdigest()
+    return digest[:16]
+
+
 def sarif(results, errors, config=None) -> str:
-    """SARIF 2.1.0: one run, every rule described (with its help page), one result per finding."""
+    """SARIF 2.1.0: one run; every lint rule described (with its help page) and a rule
+    entry for each checker error found; one result per finding, with its place and a
+    `primaryLocationLineHash` fingerprint (`HASH:N`, N counting equal lines of a file)."""
     rules = [RULES[code] for code in sorted(RULES)]
+    descriptors = [_descriptor(rule, config) for rule in rules]
     index = {rule.code: i for i, rule in enumerate(rules)}
     sarif_results = []
-    for d in _all(results, errors):
+    seen: dict[tuple[str, str], int] = {}
+    for d, sources in _with_sources(results, errors):
+        if d.code not in index:
+            index[d.code] = len(descriptors)
+            descriptors.append(_checker_descriptor(d.code))
         message = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        key = (d.span.file, line_hash(d.code, sources.line(d.span.file, d.span.line) or ""))
+        seen[key] = seen.get(key, 0) + 1
         item = {
             "ruleId": d.code,
+            "ruleIndex": index[d.code],
             "level": SARIF_LEVEL.get(d.severity, "error"),
             "message": {"text": message},
             "locations": [_location(d)],
+            "partialFingerprints": {"primaryLocationLineHash": f"{key[1]}:{seen[key]}"},
         }
-        if d.code in index:
-            item["ruleIndex"] = index[d.code]
         if d.notes:
             item["relatedLocations"] = [
                 dict(_location(n, n.message), id=i + 1) for i, n in enumerate(d.notes)
@@ -183,7 +227,8 @@ def sarif(results, errors, config=None) -> str:
                         "fullName": "ERSL tender linter (ersl lint)",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "rules": [_descriptor(rule, config) for rule in rules],
+                        "informationUri": HOMEPAGE,
+                        "rules": descriptors,
                     }
                 },
                 "originalUriBaseIds": {"SRCROOT": {"uri": root}},

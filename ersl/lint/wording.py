@@ -22,5 +22,6 @@ def expression_text(ctx, node) -> str:
     """The source text of a one-line expression (its kind's name if it spans lines)."""
     span = node.span
     if span.line == span.end_line and span.end_column > span.column:
-        return ctx.line_text(span.line)[span.column - 1 : span.end_column - 1]
+        line = ctx.checked.loaded.sources.line(span.file, span.line) or ""
+        return line[span.column - 1 : span.end_column - 1]
     return type(node).__name__.lower()

@@ -2,6 +2,7 @@
 
 `parse(text, path)` is the one entry point; it returns an `ast.Module` or
 raises `ErslError` with rendered diagnostics. Lark exceptions never escape.
+`expected_at(prefix)` tells an editor what the parser accepts at the cursor.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 
 from ersl import ast
 from ersl.diagnostics import Diagnostic, SourceCache
+from ersl.encoding import not_utf8
 from ersl.errors import ErslError
 from ersl.span import Span
+from ersl.syntax.expected import Expected, expected_at
 from ersl.syntax.layout import RawComment
 from ersl.syntax.parser import parse_tree
 from ersl.syntax.syntax_errors import describe_syntax_error
@@ -22,7 +25,7 @@ from ersl.syntax.transformer import ToAst
 
 _IGNORE_RE = re.compile(r"#\s*ersl:\s*ignore\b")
 
-__all__ = ["parse", "parse_file"]
+__all__ = ["Expected", "expected_at", "parse", "parse_file"]
 
 
 def _comment(raw: RawComment, path: str) -> ast.Comment:
@@ -89,15 +92,9 @@ def parse_file(path: str) -> ast.Module:
         raise ErslError(
             Diagnostic("E0001", f"file not found: {path}", Span(path, 0, 0, 0, 0))
         ) from None
-    except UnicodeDecodeError as error:
-        raise ErslError(
-            Diagnostic(
-                "E0002",
-                f"{path} is not UTF-8 text (byte {error.start})",
-                Span(path, 0, 0, 0, 0),
-                help="save the file as UTF-8",
-            )
-        ) from None
+    except UnicodeDecodeError:
+        with open(path, "rb") as fh:
+            raise ErslError(not_utf8(path, fh.read())) from None
     except OSError as error:
         raise ErslError(
             Diagnostic("E0001", f"cannot read {path}: {error.strerror}", Span(path, 0, 0, 0, 0))

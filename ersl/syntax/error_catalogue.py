@@ -4,7 +4,7 @@ Every class of syntax error ERSL recognises has an entry here with a small
 contract showing the mistake and the same contract corrected. The entries are
 the single source for `docs/errors.md` ("Syntax errors") and for the tests,
 which check that each example is reported with its code and that each fix
-parses. The classifier itself lives in `ersl.syntax.syntax_errors`.
+parses (and `tests/test_docs_blocks.py`, that each fix passes `ersl check`). The classifier itself lives in `ersl.syntax.syntax_errors`.
 
 The word lists that feed the messages and `help:` lines (units, keywords with
 example clauses, characters other languages use) live in
@@ -57,8 +57,8 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "Unexpected word or symbol",
         "The parser found something it cannot use at this point. The message says "
         "what was expected there.",
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr +\n}\n',
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr + 10 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr +\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr + 10 kr\n}\n',
     ),
     ErrorClass(
         "E0101",
@@ -78,8 +78,8 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "E0103",
         "A clause given twice",
         "A block has the same single clause twice (only `weight` may repeat).",
-        'payment "Besök" {\n  kind fixed\n  kind variable\n}\n',
-        'payment "Besök" {\n  kind variable\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   fixed\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0110",
@@ -87,23 +87,25 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "A block opened with `{` is not closed before the next declaration or the "
         "end of the file. The error points where the `}` is missing; a note shows "
         "where the block opened.",
-        'payment "A" {\n  kind   fixed\n  amount 100 kr\n\npayment "B" {\n  kind   fixed\n}\n',
-        'payment "A" {\n  kind   fixed\n  amount 100 kr\n}\n\npayment "B" {\n  kind   fixed\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "A" {\n  kind   fixed\n  per    Visit v\n  amount 100 kr\n\n'
+        'payment "B" {\n  kind   fixed\n  per    Visit v\n  amount 50 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "A" {\n  kind   fixed\n  per    Visit v\n  amount 100 kr\n}\n\n'
+        'payment "B" {\n  kind   fixed\n  per    Visit v\n  amount 50 kr\n}\n',
     ),
     ErrorClass(
         "E0111",
         "Extra `}`",
         "A `}` closes a block that is not open — usually one `}` too many, or a "
         "block closed twice.",
-        'payment "A" {\n  kind fixed\n}\n}\n',
-        'payment "A" {\n  kind fixed\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "A" {\n  kind   fixed\n  per    Visit v\n  amount 100 kr\n}\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "A" {\n  kind   fixed\n  per    Visit v\n  amount 100 kr\n}\n',
     ),
     ErrorClass(
         "E0112",
         "`=` used to compare",
         "A single `=` gives a value (in `param`, tables and tests); comparing uses `==`.",
-        'payment "Hembesök" {\n  kind variable\n  per  Visit v where v.mode = home\n}\n',
-        'payment "Hembesök" {\n  kind variable\n  per  Visit v where v.mode == home\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Hembesök" {\n  kind   variable\n  per    Visit v where v.mode = home\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Hembesök" {\n  kind   variable\n  per    Visit v where v.mode == home\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0113",
@@ -114,23 +116,23 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "`weeks`, `months`, `years`. (A number where an amount is needed, such as "
         "`amount 390` or `within 900 before x`, is grammatical; the type checker "
         "reports it.)",
-        'payment "Besök" {\n  kind   variable\n  amount 390 kronor\n}\n',
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kronor\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0114",
         "Text not closed",
         'A text starts with `"` but has no closing `"` on the same line.',
-        'payment "Besök {\n  kind variable\n}\n',
-        'payment "Besök" {\n  kind variable\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0115",
         "Misspelt keyword",
         "A word is not a keyword the parser can accept here, but is close to one "
         "that it can; the help suggests it.",
-        'payment "Besök" {\n  kind  variable\n  amout 390 kr\n}\n',
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amout  390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0116",
@@ -138,8 +140,8 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "A clause keyword such as `amount`, `kind` or `limit` is followed directly "
         "by `}`, another clause or the end of the file. The error points at the "
         "keyword whose value is missing.",
-        'payment "Besök" {\n  kind   variable\n  amount\n}\n',
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0117",
@@ -171,16 +173,16 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "Unbalanced parentheses",
         "A `(` is not closed before the clause ends, or a `)` has no matching `(`. "
         "A note shows where the open `(` is.",
-        'payment "Besök" {\n  kind   variable\n  amount fee(v.profession\n  weight 1.5 when age(v.patient) >= 80\n}\n',
-        'payment "Besök" {\n  kind   variable\n  amount fee(v.profession)\n  weight 1.5 when age(v.patient) >= 80\n}\n',
+        'use stdlib "schema/sweden"\n\nparam fee: table of Profession -> money\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount fee(v.profession\n  weight 1.5 when age(v.patient) >= 80\n}\n',
+        'use stdlib "schema/sweden"\n\nparam fee: table of Profession -> money\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount fee(v.profession)\n  weight 1.5 when age(v.patient) >= 80\n}\n',
     ),
     ErrorClass(
         "E0121",
         "`%` used as an operator",
         "`%` is part of a percentage literal (`33 %`) and never an operator; ERSL "
         "has no remainder operator. To take a share, multiply by a percentage.",
-        "param share = fee % 33\n",
-        "param share = fee * 33 %\n",
+        "param fee = 390 kr\nparam share = fee % 33\n",
+        "param fee = 390 kr\nparam share = fee * 33 %\n",
     ),
     ErrorClass(
         "E0122",
@@ -188,24 +190,24 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "A clause such as `amount` or `kind` stands at the top level of the file, "
         "outside the `{ }` of a declaration — often because a `}` above closes the "
         "block too early.",
-        'payment "Besök" {\n  kind variable\n}\n  amount 390 kr\n',
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n}\n  amount 390 kr\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0123",
         "Clause that does not belong to this block",
         "The clause exists, but in another kind of block (for example `price` "
         "belongs to a bundle, not a payment). The help lists the clauses of the block.",
-        'payment "Besök" {\n  kind  variable\n  price 390 kr\n}\n',
-        'payment "Besök" {\n  kind   variable\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  price  390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0124",
         "Name without quotes",
         "The names of contracts, payments, caps, indicators, performance and "
         "bundles, and the paths in `use`, are texts in double quotes.",
-        "payment Besöksersättning {\n  kind variable\n}\n",
-        'payment "Besöksersättning" {\n  kind variable\n}\n',
+        'use stdlib "schema/sweden"\n\npayment Besöksersättning {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besöksersättning" {\n  kind   variable\n  per    Visit v\n  amount 390 kr\n}\n',
     ),
     ErrorClass(
         "E0125",
@@ -221,8 +223,8 @@ CATALOGUE: tuple[ErrorClass, ...] = (
         "A character that is no part of ERSL, often from another language (`&&`, "
         "`||`, `!`, `;`, `'`) or copied from a word processor (curly quotes, dashes, "
         "non-breaking spaces).",
-        'payment "Besök" {\n  kind variable\n  per  Visit v where v.mode == home && v.kind == "x"\n}\n',
-        'payment "Besök" {\n  kind variable\n  per  Visit v where v.mode == home and v.kind == "x"\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v where v.mode == home && v.kind == "x"\n  amount 390 kr\n}\n',
+        'use stdlib "schema/sweden"\n\npayment "Besök" {\n  kind   variable\n  per    Visit v where v.mode == home and v.kind == "x"\n  amount 390 kr\n}\n',
     ),
 )
 
@@ -261,7 +263,9 @@ def markdown_section() -> str:
         "",
     ]
     for entry in CATALOGUE:
-        out += [f"### {entry.code} — {entry.title}", "", entry.explanation, "", "```ersl"]
+        out += [f"### {entry.code} — {entry.title}", "", entry.explanation, ""]
+        # the directive tells the docs test (tests/docs_pages.py) the code this must give
+        out += [f"<!-- ersl: error {entry.code} -->", "```ersl"]
         out += [entry.example.rstrip("\n"), "```", ""]
         try:
             parse(entry.example, "contract.ersl")

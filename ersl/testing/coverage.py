@@ -218,11 +218,13 @@ class ContractCoverage:
     contract: str
     parts: dict[str, Part]
     hits: set[str] = attrs.field(factory=set)
+    tests: Counter = attrs.field(factory=Counter)
+    """key → how many tests exercised the part."""
 
     @property
     def exercised(self) -> list[Part]:
-        """The parts at least one test exercised."""
-        return [p for k, p in self.parts.items() if k in self.hits]
+        """The parts at least one test exercised, in source order."""
+        return sorted((p for k, p in self.parts.items() if k in self.hits), key=_source_order)
 
     @property
     def missed(self) -> list[Part]:
@@ -262,6 +264,15 @@ class ContractCoverage:
                 category: {"exercised": done, "total": total}
                 for category, (done, total) in self.by_category().items()
             },
+            "exercised_parts": [
+                {
+                    "category": p.category,
+                    "part": p.label,
+                    "where": p.where,
+                    "tests": self.tests[p.key],
+                }
+                for p in self.exercised
+            ],
             "never_exercised": [
                 {"category": p.category, "part": p.label, "where": p.where} for p in self.missed
             ],
@@ -276,16 +287,22 @@ class ContractCoverage:
         names = dict(CATEGORIES)
         for category, (done, total) in self.by_category().items():
             out.append(f"  {names[category]:<15} {done:>3} of {total}")
-        if self.missed:
-            out.append("  never exercised:")
-            width = max(len(p.label) for p in self.missed)
-            for part in self.missed:
+        width = max((len(p.label) for p in self.parts.values()), default=0)
+        for title, parts in (("exercised", self.exercised), ("never exercised", self.missed)):
+            if not parts:
+                continue
+            out.append(f"  {title}:")
+            for part in parts:
                 kind = (
                     names[part.category].rstrip("s")
                     if part.category != "performance"
                     else "performance"
                 )
-                out.append(f"    {kind:<13} {part.label:<{width}}  {part.where}")
+                line = f"    {kind:<13} {part.label:<{width}}  {part.where}"
+                if part.key in self.hits:
+                    n = self.tests[part.key]
+                    line += f"  ({n} test{'s' if n != 1 else ''})"
+                out.append(line)
         return "\n".join(out)
 
 
@@ -311,8 +328,10 @@ def collect(test_files, outcomes) -> list[ContractCoverage]:
         name = file_contract.get(id(outcome.case.file))
         if name is not None:
             by_contract[name].hits |= outcome.hits
+            by_contract[name].tests.update(outcome.hits)
     for coverage in by_contract.values():
         coverage.hits &= set(coverage.parts)
+        coverage.tests = Counter({k: n for k, n in coverage.tests.items() if k in coverage.parts})
     return [by_contract[name] for name in sorted(by_contract)]
 
 

@@ -8,8 +8,9 @@
 - `expect "file.json"`: an `ersl.statement/1` file; every line must match
   (payee, period, name, amount), none missing, none extra.
 
-Each failed expectation is a `Mismatch` with the expected and actual amounts and
-the explanations of the lines behind the actual amount.
+Each failed expectation is a `Mismatch` with the expected and actual amounts and,
+when one line is behind the actual amount, that line's explanation (an expectation
+that sums several lines lists their amounts instead of explaining every one).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import attrs
 
 from ersl import ast
 from ersl.dates import Period, parse_period
+from ersl.encoding import not_utf8_message
 from ersl.exact import format_amount
 from ersl.span import Span
 
@@ -43,6 +45,17 @@ class Mismatch:
 def show_amount(amount: Fraction | None) -> str:
     """`300.00 kr`, or `none`."""
     return "none" if amount is None else f"{format_amount(amount)} kr"
+
+
+def show_difference(m: Mismatch) -> str:
+    """`difference -100.00 kr` (actual − expected), or what is missing."""
+    if m.expected is None:
+        return "no line was expected"
+    if m.actual is None:
+        return "no line was computed"
+    difference = m.actual - m.expected
+    sign = "+" if difference > 0 else ""
+    return f"difference {sign}{format_amount(difference)} kr"
 
 
 @lru_cache(maxsize=4096)
@@ -104,12 +117,28 @@ def check_block(items, statement, run, run_period: Period) -> list[Mismatch]:
                 f"the test settles {run_period.label}, so no line of {item.period.text} is "
                 "computed; widen the test's `period`"
             )
-        elif lines and isinstance(item, ast.ExpectLine):
+        elif len(lines) == 1 and isinstance(item, ast.ExpectLine):
             mismatch.explanations = _explain(statement, lines)
+        elif lines and isinstance(item, ast.ExpectLine):
+            mismatch.note = _sum_of(lines)
         else:
             mismatch.note = _lines_of(statement, payee, period)
         mismatches.append(mismatch)
     return mismatches
+
+
+def _sum_of(lines) -> str:
+    """The lines behind an expectation that sums several (a year of monthly lines): their
+    amounts, not every line's explanation."""
+    amounts = [show_amount(line.amount) for line in lines]
+    width = max(len(a) for a in amounts)
+    shown = "\n".join(
+        f"  {line.period}  {amount:>{width}}" for line, amount in zip(lines, amounts, strict=True)
+    )
+    return (
+        f"the actual amount is the sum of {len(lines)} lines:\n{shown}\n"
+        f"expect one line's period to see how it was computed (e.g. {lines[0].period})"
+    )
 
 
 def _lines_of(statement, payee: str, period: Period) -> str:
@@ -136,7 +165,9 @@ def read_expected(path: Path) -> dict[tuple[str, str, str], Fraction]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ExpectedFileError(f"the expected statement {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise ExpectedFileError(not_utf8_message(str(path), path.read_bytes())) from None
+    except OSError as error:
         raise ExpectedFileError(f"cannot read the expected statement {path}: {error}") from None
     except json.JSONDecodeError as error:
         raise ExpectedFileError(f"{path} is not JSON: {error}") from None

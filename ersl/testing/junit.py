@@ -2,9 +2,14 @@
 
 JUnit: one `<testsuite name="ersl">` with one `<testcase>` per `test` or
 `property` block (`classname` = the test file's path with `/` → `.` and the
-`.ersl` suffix dropped, `name` = the block's name, `file`, `line`, `time`). A
-failure has `<failure message="first line">full failure text</failure>`; a
-test file that does not load or check is one `<testcase>` with an `<error>`.
+`.ersl` suffix dropped, `name` = the block's name, `time`), whose
+`<system-out>` is the block's place (`path:line`). A failure has
+`<failure type="failure" message="first line">full failure text</failure>`; a
+test file that does not load or check, and an internal error, is a `<failure
+type="error">` (counted in the suite's `errors`). The document is valid against
+Jenkins' `junit-10.xsd` (the strict one pytest's own output is tested against,
+`tests/schemas/`): it allows no `file` or `line` attribute on a test case and no
+`<error>` element.
 
 JSON (`ersl.test-report/1`): the summary counts, one object per test
 (file, line, name, kind, outcome, duration, message), the files that did not
@@ -35,6 +40,18 @@ def _classname(display: str) -> str:
     return name.replace("/", ".")
 
 
+def _case(suite, classname: str, name: str, seconds: float, place: str, problem) -> None:
+    """One `<testcase>`: its failure (type, message, text) if any, and its place."""
+    case = ET.SubElement(
+        suite, "testcase", {"classname": classname, "name": name, "time": f"{seconds:.3f}"}
+    )
+    if problem is not None:
+        kind, message, text = problem
+        failure = ET.SubElement(case, "failure", {"type": kind, "message": message})
+        failure.text = text
+    ET.SubElement(case, "system-out").text = place
+
+
 def junit_xml(session, seconds: float) -> str:
     """The session as JUnit XML text."""
     errors = session.file_errors
@@ -52,36 +69,29 @@ def junit_xml(session, seconds: float) -> str:
         },
     )
     for test_file in errors:
-        case = ET.SubElement(
-            suite,
-            "testcase",
-            {
-                "classname": _classname(test_file.display),
-                "name": test_file.display,
-                "file": test_file.display,
-                "time": "0.000",
-            },
-        )
         text = test_file.error.render()
-        error = ET.SubElement(case, "error", {"message": text.splitlines()[0] if text else ""})
-        error.text = text
+        _case(
+            suite,
+            _classname(test_file.display),
+            test_file.display,
+            0.0,
+            test_file.display,
+            ("error", text.splitlines()[0] if text else "", text),
+        )
     for outcome in session.outcomes:
         case = outcome.case
-        element = ET.SubElement(
-            suite,
-            "testcase",
-            {
-                "classname": _classname(case.file.display),
-                "name": case.name,
-                "file": case.file.display,
-                "line": str(case.line),
-                "time": f"{outcome.duration:.3f}",
-            },
-        )
+        problem = None
         if outcome.status in (FAILED, ERROR):
-            tag = "failure" if outcome.status == FAILED else "error"
-            failure = ET.SubElement(element, tag, {"message": _plain(outcome.summary)})
-            failure.text = _plain(outcome.message)
+            kind = "failure" if outcome.status == FAILED else "error"
+            problem = (kind, _plain(outcome.summary), _plain(outcome.message))
+        _case(
+            suite,
+            _classname(case.file.display),
+            case.name,
+            outcome.duration,
+            f"{case.file.display}:{case.line}",
+            problem,
+        )
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)

@@ -5,7 +5,7 @@ the final `N passed, M failed` line."""
 from __future__ import annotations
 
 from ersl.diagnostics import Diagnostic, SourceCache, _paint, render
-from ersl.testing.expectations import Mismatch, show_amount
+from ersl.testing.expectations import Mismatch, show_amount, show_difference
 from ersl.testing.model import ERROR, FAILED, PASSED, Outcome, TestCase
 
 
@@ -46,15 +46,21 @@ def one_line(m: Mismatch) -> str:
     return f"{m.what}: expected {show_amount(m.expected)}, actual {show_amount(m.actual)}"
 
 
+def diff_line(m: Mismatch) -> str:
+    """`VC1 "Name" 2022-03: expected 300.00 kr, actual 200.00 kr, difference -100.00 kr`."""
+    return f"{one_line(m)}, {show_difference(m)}"
+
+
 def failure_text(
     case: TestCase, mismatches: list[Mismatch], sources: SourceCache, colour: bool = False
 ) -> str:
-    """The failure text of a test whose expectations do not hold."""
-    count = len(mismatches)
-    head = one_line(mismatches[0])
-    if count > 1:
-        head += f" (and {count - 1} more expectation{'s' if count > 2 else ''} not met)"
-    parts = [head, ""]
+    """The failure text of a test whose expectations do not hold: the short diff of every
+    expectation first (expected, actual, difference), then each one in detail."""
+    parts = [diff_line(m) for m in mismatches]
+    if len(mismatches) > 1:
+        more = len(mismatches) - 1
+        parts[0] += f" (and {more} more expectation{'s' if more > 1 else ''} not met)"
+    parts.append("")
     parts += [mismatch_text(m, sources, colour) + "\n" for m in mismatches]
     return "\n".join(parts).rstrip() + "\n"
 

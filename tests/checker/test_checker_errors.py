@@ -3088,10 +3088,11 @@ def test_E0002_file_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(ErslError) as raised:
         check_file(path)
     (d,) = raised.value.diagnostics
-    # `ersl.syntax.parse_file` calls this E0002; the loader (which `check` uses) says E0001.
-    assert d.code in ("E0001", "E0002")
-    assert "not UTF-8" in d.message
-    assert at(d) == (0, 0)
+    assert d.code == "E0002"
+    # `param avgift = 100 kr # "avgift f` is 33 characters: `ö` (0xF6) is column 34
+    assert d.message == f"{path} is not UTF-8 text: the byte 0xF6 is `ö` in Windows-1252"
+    assert at(d) == (1, 34)
+    assert "save it as UTF-8" in d.help
 
 
 def test_E0200_imported_file_does_not_exist(tmp_path: Path) -> None:
@@ -3521,8 +3522,20 @@ def test_docs_have_one_section_per_code() -> None:
     assert _emitted_codes() | {"E0002"} == set(sections)
 
 
+def test_the_code_titles_are_the_doc_headings() -> None:
+    """`ersl.checker.codes.TITLES` (SARIF rule entries) says what the page's headings say."""
+    from ersl.checker.codes import TITLES, title
+
+    headings = dict(re.findall(r"^## (E\d{4}) — (.*)$", DOC.read_text(encoding="utf-8"), re.M))
+    assert TITLES == headings
+    assert title("E0100") == "Unexpected word or symbol"  # syntax errors: their catalogue
+    assert title("E9999") is None
+
+
 def _example_and_fix(body: str) -> tuple[str, str] | None:
-    example = re.search(r"Example \(`contract.ersl`\):\n\n```ersl\n(.*?)```", body, re.S)
+    example = re.search(
+        r"Example \(`contract.ersl`\):\n\n(?:<!--.*?-->\n)?```ersl\n(.*?)```", body, re.S
+    )
     fix = re.search(r"Fix:\n\n```ersl\n(.*?)```", body, re.S)
     return (example.group(1), fix.group(1)) if example and fix else None
 

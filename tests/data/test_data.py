@@ -662,7 +662,9 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     (tmp_path / "latin1.jsonl").write_bytes(b'{"type": "provider", "id": "V\xe5"}\n')
     with pytest.raises(ErslError) as info:
         read_data([tmp_path / "latin1.jsonl"], STD)
-    assert "is not UTF-8 text (byte 30 on line 1)" in str(info.value)
+    # byte 30 of line 1 is 0xE5, `å` in Windows-1252 (the one message of every command)
+    assert "latin1.jsonl:1:30: error[E0002]: " in str(info.value)
+    assert "is not UTF-8 text: the byte 0xE5 is `å` in Windows-1252" in str(info.value)
 
 
 def test_errors_are_collected_up_to_a_limit(tmp_path: Path) -> None:
@@ -706,9 +708,22 @@ def test_skip_invalid_reports_how_many_and_why(tmp_path: Path) -> None:
     assert data.skipped_records == 3
     assert [d.code for d in data.skipped] == ["E0809", "E0805", "E0801"]
     assert data.skipped[0].span.line == 5
-    assert data.skip_report() == (
+    assert data.skip_report(listed=0) == (
         "skipped 3 invalid records (1 bad date, 1 malformed JSON, 1 unknown reference)"
     )
+    report = data.skip_report().splitlines()
+    assert report[0] == (
+        "skipped 3 invalid records (1 bad date, 1 malformed JSON, 1 unknown reference):"
+    )
+    path = tmp_path / "data.jsonl"
+    assert [line.split(" — ")[0] for line in report[1:]] == [
+        f"  {path}:5: unknown reference",
+        f"  {path}:6: bad date",
+        f"  {path}:7: malformed JSON",
+    ]
+    assert '"P9"' in report[1] and "2022-01-32" in report[2]
+    short = data.skip_report(listed=2).splitlines()
+    assert len(short) == 4 and short[-1] == "  … and 1 more problem"
 
 
 def test_skip_invalid_keeps_the_first_of_duplicates_and_overlaps(tmp_path: Path) -> None:

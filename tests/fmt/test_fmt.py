@@ -2,7 +2,8 @@
 
 - Golden: `tests/fmt/fixtures/messy.ersl` (every construct, odd layout, comments
   everywhere) formats to `messy.expected.ersl`. Set ERSL_UPDATE_GOLDEN=1 to rewrite it.
-- Properties, for every .ersl file in the repository, every SPEC block and for
+- Properties, for every .ersl file in the repository, every ERSL block of the
+  documentation (tests/docs_pages.py) and for
   generated programs: the AST is unchanged, formatting is idempotent, the
   comments are kept, and the layout does not depend on the spaces written.
 - The command line: --check, --diff, stdin, refusal to write a file that does not parse.
@@ -16,7 +17,8 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import REPO, repo_ersl_files, spec_blocks
+from conftest import REPO, repo_ersl_files
+from docs_pages import ersl_blocks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,22 +31,6 @@ FIXTURES = REPO / "tests" / "fmt" / "fixtures"
 MESSY = FIXTURES / "messy.ersl"
 EXPECTED = FIXTURES / "messy.expected.ersl"
 
-# SPEC blocks 6 and 7 hold `…` placeholders; these stand-ins make them parse.
-_PLACEHOLDERS = {
-    "exclude    …": "exclude    false",
-    "{ … }": "{ numerator true }",
-    "weight   …": "weight   2 when true",
-}
-
-
-def _spec_sources() -> list[str]:
-    blocks = []
-    for block in spec_blocks():
-        for old, new in _PLACEHOLDERS.items():
-            block = block.replace(old, new)
-        blocks.append(block)
-    return blocks
-
 
 def _repo_sources() -> list[tuple[str, str]]:
     files = set(repo_ersl_files()) | set((REPO / "tests").rglob("*.ersl"))
@@ -56,7 +42,13 @@ def _repo_sources() -> list[tuple[str, str]]:
         except ErslError:  # fixtures of syntax errors
             continue
         sources.append((str(path.relative_to(REPO)), text))
-    sources += [(f"SPEC block {i}", text) for i, text in enumerate(_spec_sources())]
+    for block in ersl_blocks():
+        try:
+            parse(block.text)
+        except ErslError:  # only a documented syntax error may fail to parse
+            assert block.directives.get("error", "").startswith("E01"), block.where
+            continue
+        sources.append((block.where, block.text))
     return sources
 
 
@@ -137,7 +129,7 @@ def test_messy_file_covers_every_construct():
     assert not missing, f"messy.ersl does not use: {missing}"
 
 
-# ---------------------------------------------------------------- repository and SPEC
+# ---------------------------------------------------------------- repository and documentation
 
 
 @pytest.mark.parametrize("name,text", SOURCES, ids=[name for name, _ in SOURCES])

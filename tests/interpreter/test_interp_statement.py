@@ -233,3 +233,104 @@ payment "Fee" {
     assert result.json["lines"] == []
     assert result.json["totals"] == {}
     assert result.json["period"] == "2022-03"
+
+
+# ---------------------------------------------------------------- --format xlsx
+def _hand_statement():
+    """A statement built by hand: two payees, every kind, a negative line, an amount in
+    the millions and one of a few öre."""
+    from fractions import Fraction
+
+    from ersl.statement import Line, Statement
+
+    lines = [
+        Line("VC1", "2022-01", "Listning", "fixed", 120, Fraction(123456789, 100), "c.ersl:4"),
+        Line("VC1", "2022-01", "Besök", "variable", 3, Fraction(75050, 100), "c.ersl:9"),
+        Line("VC1", "2022", "Tak", "variable", 1, Fraction(-2010, 100), "c.ersl:15"),
+        Line("Vå", "2022", "Kvalitet", "performance", 1, Fraction(10, 100), "c.ersl:20"),
+    ]
+    return Statement("Kalkyl", "v1", "ab" * 32, "2022", lines)
+
+
+def test_xlsx_statement_reads_back_with_openpyxl(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(_hand_statement().to_xlsx())
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["lines", "totals", "contract"]
+    lines = book["lines"]
+    rows = list(lines.iter_rows(values_only=True))
+    assert rows[0] == ("payee", "period", "name", "kind", "units", "amount", "source")
+    # sorted by payee, period, name (code points): VC1 2022 Tak, VC1 2022-01 Besök,
+    # VC1 2022-01 Listning, Vå 2022 Kvalitet
+    assert [r[:5] for r in rows[1:]] == [
+        ("VC1", "2022", "Tak", "variable", 1),
+        ("VC1", "2022-01", "Besök", "variable", 3),
+        ("VC1", "2022-01", "Listning", "fixed", 120),
+        ("Vå", "2022", "Kvalitet", "performance", 1),
+    ]
+    assert [r[6] for r in rows[1:]] == ["c.ersl:15", "c.ersl:9", "c.ersl:4", "c.ersl:20"]
+    amounts = [lines.cell(row=r, column=6) for r in range(2, 6)]
+    assert all(c.data_type == "n" and c.number_format == "#,##0.00" for c in amounts)
+    assert [round(c.value * 100) for c in amounts] == [-2010, 75050, 123456789, 10]
+    assert lines.freeze_panes == "A2"
+    assert lines["A1"].font.b
+    # a column is at least as wide as its longest text: "Listning" is 8, "c.ersl:15" 9
+    assert lines.column_dimensions["C"].width >= 8
+    assert lines.column_dimensions["G"].width >= 9
+    totals = list(book["totals"].iter_rows(values_only=True))
+    assert totals[0] == ("payee", "fixed", "variable", "performance", "total")
+    # VC1: fixed 1234567.89; variable 750.50 − 20.10 = 730.40; total 1235298.29.
+    # Vå: performance 0.10.
+    cents = [tuple(round(v * 100) for v in row[1:]) for row in totals[1:]]
+    assert [row[0] for row in totals[1:]] == ["VC1", "Vå"]
+    assert cents == [(123456789, 73040, 0, 123529829), (0, 0, 10, 10)]
+    assert book["totals"].freeze_panes == "A2"
+    contract_rows = dict(book["contract"].iter_rows(min_row=2, values_only=True))
+    assert contract_rows == {
+        "contract": "Kalkyl",
+        "version": "v1",
+        "sha256": "ab" * 32,
+        "period": "2022",
+    }
+
+
+def test_xlsx_amounts_are_the_exact_decimal_text(tmp_path):
+    """The cells hold the amounts' two-decimal text itself, not a float's digits."""
+    import re
+    import zipfile
+
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(_hand_statement().to_xlsx())
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        totals = book.read("xl/worksheets/sheet2.xml").decode()
+    amounts = re.findall(r'<c r="F\d+" s="\d+"><v>([^<]*)</v>', sheet)
+    assert amounts == ["-20.10", "750.50", "1234567.89", "0.10"]
+    assert re.findall(r'<c r="E\d+" s="\d+"><v>([^<]*)</v>', totals) == ["1235298.29", "0.10"]
+
+
+def test_xlsx_is_byte_identical_run_after_run(tmp_path, capsys):
+    path, data = _write(tmp_path)
+    outputs = []
+    for name in ("a.xlsx", "b.xlsx"):
+        capsys.readouterr()
+        code = main(
+            ["run", str(path), "--data", str(data), "--format", "xlsx", "-o", str(tmp_path / name)]
+        )
+        outputs.append((code, (tmp_path / name).read_bytes() if code == 0 else b""))
+    assert outputs[0][0] == 0, capsys.readouterr().err
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1].startswith(b"PK")
+
+
+def test_xlsx_is_not_written_to_a_terminal(tmp_path, capsys, monkeypatch):
+    path, data = _write(tmp_path)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    capsys.readouterr()
+    code = main(["run", str(path), "--data", str(data), "--format", "xlsx"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "an xlsx statement is a file, not text for a terminal" in err
+    assert "-o statement.xlsx" in err

@@ -31,8 +31,8 @@ WARNING_ONLY = HEAD + 'payment "Besök" {\n  kind variable\n  per Visit v\n  amo
 CLEAN = HEAD + 'payment "Besök" {\n  kind fixed\n  per Visit v\n  amount 1 kr\n}\n'
 
 
-@pytest.fixture
-def contract(tmp_path, monkeypatch):
+@pytest.fixture(name="contract")
+def contract_fixture(tmp_path, monkeypatch):
     """Write contract.ersl into an empty folder that is the working directory."""
     monkeypatch.chdir(tmp_path)
 

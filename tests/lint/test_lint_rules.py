@@ -785,14 +785,14 @@ miss(
     dated("  from 2022-01-01 -> 1200 kr/year\n  from 2022-07-01 -> 1300 kr/year"),
 )
 
-# ------------------------------------------------------------------ L140 optional parameters
+# ------------------------------------------------------------------ L150 optional parameters
 hit(
     "payment reading an optional parameter through a function",
-    "L140",
+    "L150",
     """
     param tillägg: money?
     function hemtillägg(v: Visit): money = if v.mode == home then tillägg else 0 kr
-    # ersl: ignore[L201] a test of L140
+    # ersl: ignore[L201] a test of L150
     payment "Hembesök" {
       kind   variable
       per    Visit v
@@ -806,10 +806,10 @@ hit(
 )
 miss(
     "a parameter with a value, even none",
-    "L140",
+    "L150",
     """
     param tillägg: money? = none
-    # ersl: ignore[L201] a test of L140
+    # ersl: ignore[L201] a test of L150
     payment "Hembesök" {
       kind   variable
       per    Visit v where tillägg != none
@@ -1154,6 +1154,244 @@ miss(
     }
     """
     + perf("linear 70 % to 90 %"),
+)
+
+
+# ------------------------------------------------------------------ L140–L142 unit traps
+# The capitation trap of issue 13: a table of kr where kr/year was meant pays the yearly
+# figure every month (12 ×).
+hit(
+    "capitation table written in kr on a monthly basis",
+    "L140",
+    """
+    param age_rate = table of int {
+      0 to 5     -> 4000 kr
+      6 and over -> 310 kr
+    }
+    payment "Listning" {
+      kind   fixed
+      per    listed patient p at q each month
+      amount age_rate(age(p))
+    }
+    """,
+    11,
+    10,
+    "age_rate(age(p))",
+    ['"Listning" pays `4000 kr` in full every month', "not a rate"],
+)
+hit(
+    "money literal on a monthly provider basis",
+    "L140",
+    """
+    payment "Grund" {
+      kind   fixed
+      per    provider q each month
+      amount 50000 kr
+    }
+    """,
+    7,
+    10,
+    "50000 kr",
+    ["every month"],
+)
+hit(
+    "a required parameter declared as money on a daily span basis",
+    "L140",
+    """
+    param dygn: money
+    payment "Dygn" {
+      kind   fixed
+      per    Stay s each day
+      amount dygn
+    }
+    """,
+    8,
+    10,
+    "dygn",
+    ["`dygn` (declared as money)", "every day"],
+)
+hit(
+    "money through a function and an if on a quarterly basis",
+    "L140",
+    """
+    function grund(q: Provider): money = if q.kind == "vc" then 9000 kr else 0 kr
+    payment "Kvartal" {
+      kind   fixed
+      per    provider q each quarter
+      amount grund(q)
+    }
+    """,
+    8,
+    10,
+    "grund(q)",
+    ["`9000 kr`", "every quarter"],
+)
+hit(
+    "a money pot on a monthly performance",
+    "L140",
+    """
+    indicator "I" for provider q {
+      population listed patients p at q
+      numerator  exists(Observation o where o.patient == p)
+    }
+    performance "P" for provider q each month {
+      bonus      30 kr * average_listed(q)
+      indicators { "I" linear 70 % to 90 % }
+    }
+    """,
+    9,
+    14,
+    "30 kr * average_listed(q)",
+    ['the pot of "P"', "every month"],
+)
+miss(
+    "rates on monthly and daily bases, money on events and years, money converted by hand",
+    "L140",
+    """
+    param age_rate = table of int { 0 to 5 -> 390 kr/year, 6 and over -> 310 kr/year }
+    param target: money = 1200000 kr
+    payment "Listning" {
+      kind   fixed
+      per    listed patient p at q each month
+      amount age_rate(age(p))
+    }
+    payment "Dygn" {
+      kind   fixed
+      per    Stay s each day
+      amount 2500 kr/day
+    }
+    payment "Besök" {
+      kind   variable
+      per    Visit v
+      amount 400 kr
+    }
+    payment "Årligt" {
+      kind   fixed
+      per    provider q each year
+      amount 1 Mkr
+    }
+    payment "Månadsdel" {
+      kind   fixed
+      per    provider q each month
+      amount target / 12
+    }
+    payment "Kostnad" {
+      kind   variable
+      per    Stay s each month
+      amount paid("Besök", s.provider) otherwise 0 kr
+    }
+    """,
+)
+hit(
+    "a yearly rate divided by 12 on a monthly basis",
+    "L141",
+    """
+    param cni_rate: money per year = 410 kr/year
+    payment "CNI" {
+      kind   fixed
+      per    listed patient p at q each month
+      amount cni_rate / 12 * p.cni
+    }
+    """,
+    8,
+    10,
+    "cni_rate / 12",
+    ["divides a rate per year by 12", "1/12 of the figure"],
+)
+hit(
+    "a yearly rate times 1/365 in a parameter",
+    "L141",
+    """
+    param daily = 912500 kr/year * (1 / 365)
+    """,
+    4,
+    15,
+    "912500 kr/year * (1 / 365)",
+    ["divides a rate per year by 365"],
+)
+hit(
+    "a monthly rate multiplied by 12",
+    "L141",
+    """
+    payment "Anslag" {
+      kind   fixed
+      per    provider q each month
+      amount 400 kr/month * 12
+    }
+    """,
+    7,
+    10,
+    "400 kr/month * 12",
+    ["multiplies a rate per month by 12", "12 times the figure"],
+)
+miss(
+    "rates scaled by ordinary factors, money divided by 12",
+    "L141",
+    """
+    param cni_rate: money per year = 410 kr/year
+    payment "CNI" {
+      kind   fixed
+      per    listed patient p at q each month
+      amount cni_rate * p.cni / 2 * 1.5
+    }
+    payment "Månadsdel" {
+      kind   fixed
+      per    provider q each month
+      amount 1200000 kr / 12
+    }
+    """,
+)
+hit(
+    "a yearly rate times 1 year on a monthly basis",
+    "L142",
+    """
+    payment "Anslag" {
+      kind   fixed
+      per    provider q each month
+      amount 48000 kr/year * 1 year
+    }
+    """,
+    7,
+    10,
+    "48000 kr/year * 1 year",
+    ["multiplies a rate by 1 year on a basis counted each month", "every month pays 1 year"],
+)
+hit(
+    "a daily rate times 365 days (a parameter) on a monthly span basis",
+    "L142",
+    """
+    param year_days = 365 days
+    payment "Inskriven" {
+      kind   fixed
+      per    Stay s each month
+      amount 100 kr/day * year_days
+    }
+    """,
+    8,
+    10,
+    "100 kr/day * year_days",
+    ["365 days"],
+)
+miss(
+    "a rate times one unit of its basis, and rate times a duration on events",
+    "L142",
+    """
+    payment "Anslag" {
+      kind   fixed
+      per    provider q each month
+      amount 4000 kr/month * 1 month
+    }
+    payment "Kvartal" {
+      kind   fixed
+      per    provider q each quarter
+      amount 16000 kr/year * 3 months
+    }
+    payment "Vårdtid" {
+      kind   variable
+      per    Stay s
+      amount 3000 kr/day * 7 days
+    }
+    """,
 )
 
 

@@ -19,6 +19,7 @@ from contract_test_cases import HEADER, VISIT_82
 from ersl.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 
 CLINIC_TESTS = (
     HEADER
@@ -56,13 +57,22 @@ test "a 70-year-old's visit gets the 80+ weight" {
 """
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
+@pytest.fixture(name="project")
+def project_fixture(tmp_path, monkeypatch):
     """A folder with the fixture contracts, as the working directory."""
     for path in FIXTURES.glob("*.ersl"):
         shutil.copy(path, tmp_path / path.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def assert_valid_junit(path: Path) -> None:
+    """`path` is valid against Jenkins' junit-10.xsd (tests/schemas/README.md)."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(SCHEMAS / "junit-10.xsd"))
+    document = etree.parse(str(path))
+    assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
 
 
 def ersl_test(capsys, *args: str) -> tuple[int, str]:
@@ -148,12 +158,52 @@ test "a line expected absent that is there" {
     assert code == 1
     assert "1 passed, 1 failed" in out
     failure = out.split("FAILURES", 1)[1]
-    assert 'VC1 "Besök" 2022-02: expected none, actual 200.00 kr (and 1 more' in failure
+    # the short diff first: every expectation not met, on one line each
+    assert (
+        'VC1 "Besök" 2022-02: expected none, actual 200.00 kr, no line was expected '
+        "(and 1 more expectation not met)\n"
+        "VC1 total 2022-02: expected 100.00 kr, actual 200.00 kr, difference +100.00 kr\n"
+    ) in failure
     assert "  expected: none\n  actual:   200.00 kr" in failure
     assert '"Besök" for VC1, 2022-02: 200.00 kr (variable)' in failure
     # a total lists the lines it is made of
     assert "VC1's lines in 2022-02:" in failure
     assert 'VC1 "Besök" 2022-02 = 200.00 kr' in failure
+
+
+def test_a_sum_of_monthly_lines_lists_them_instead_of_explaining_each(project, capsys):
+    """Listning pays 1200 kr/year / 12 = 100.00 kr a month for one listed patient; the
+    year is 12 lines, 1200.00 kr. Expecting 1300 kr gives the short diff (difference
+    -100.00 kr) and the twelve amounts — not twelve explanations."""
+    text = (
+        HEADER
+        + """\
+test "a year of listing" {
+  period 2022
+  given {
+    provider VC1 {}
+    patient  P1 { birth_date 1990-01-01 }
+    listing  P1 at VC1 from 2021-01-01
+  }
+  expect {
+    VC1 "Listning" 2022 = 1300.00 kr
+  }
+}
+"""
+    )
+    (project / "year_test.ersl").write_text(text, encoding="utf-8")
+    code, out = ersl_test(capsys)
+    assert code == 1
+    failure = out.split("FAILURES", 1)[1]
+    assert (
+        'VC1 "Listning" 2022: expected 1300.00 kr, actual 1200.00 kr, difference -100.00 kr'
+        in failure
+    )
+    assert "the actual amount is the sum of 12 lines:" in failure
+    assert "    2022-01  100.00 kr\n    2022-02  100.00 kr\n" in failure
+    assert "    2022-12  100.00 kr\n" in failure
+    assert "how the actual amount was computed" not in failure
+    assert "source: clinic.ersl" not in failure
 
 
 def test_an_expectation_outside_the_test_period_says_so(project, capsys):
@@ -420,16 +470,37 @@ def test_junit_xml(project, capsys):
         "a phone visit is not paid",
         "a 70-year-old's visit gets the 80+ weight",
     ]
-    assert cases[0].find("error").text.startswith("broken_test.ersl:4:12: error[E0304]")
+    broken_file = cases[0].find("failure")
+    assert broken_file.get("type") == "error"
+    assert broken_file.text.startswith("broken_test.ersl:4:12: error[E0304]")
     passed = cases[1]
     assert passed.get("classname") == "clinic_test"
-    assert (passed.get("file"), passed.get("line")) == ("clinic_test.ersl", "3")
-    assert passed.find("failure") is None and passed.find("error") is None
+    assert passed.find("system-out").text == "clinic_test.ersl:3"
+    assert passed.find("failure") is None
     failure = cases[3].find("failure")
-    assert failure.get("message") == 'VC1 "Besök" 2022-03: expected 300.00 kr, actual 200.00 kr'
+    assert failure.get("type") == "failure"
+    assert failure.get("message") == (
+        'VC1 "Besök" 2022-03: expected 300.00 kr, actual 200.00 kr, difference -100.00 kr'
+    )
     assert "  expected: 300.00 kr\n  actual:   200.00 kr" in failure.text
-    assert "how the actual amount was computed:" in failure.text
-    assert cases[3].get("line") == "27"
+    assert cases[3].find("system-out").text == "clinic_test.ersl:27"
+    assert_valid_junit(project / "report.xml")
+
+
+def test_the_junit_schema_is_strict_where_our_output_used_to_break_it(tmp_path):
+    """The vendored schema rejects what ERSL wrote before (`file` and `line` on a test
+    case, an `<error>` element), so passing it means something."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(SCHEMAS / "junit-10.xsd"))
+    head = '<testsuites><testsuite name="ersl" tests="1" failures="0" errors="1">'
+    ok = head + '<testcase classname="c" name="t" time="0.001"/></testsuite></testsuites>'
+    assert schema.validate(etree.fromstring(ok))
+    for case in (
+        '<testcase classname="c" name="t" file="c.ersl" line="3"/>',
+        '<testcase classname="c" name="t"><error message="m">text</error></testcase>',
+    ):
+        assert not schema.validate(etree.fromstring(head + case + "</testsuite></testsuites>"))
 
 
 def test_json_format(project, capsys):
@@ -620,3 +691,5 @@ def test_an_internal_error_is_reported_with_its_test_and_exits_3(project, capsys
     assert "0 passed, 0 failed, 2 errors" in out
     suite = ET.parse(project / "report.xml").getroot().find("testsuite")
     assert (suite.get("failures"), suite.get("errors")) == ("0", "2")
+    assert [f.get("type") for f in suite.iter("failure")] == ["error", "error"]
+    assert_valid_junit(project / "report.xml")

@@ -106,7 +106,7 @@ def test_pass_and_fail_counts_and_the_failure_text(contracts):
     result.stdout.fnmatch_lines(
         [
             '*_ test "a 70-year-old\'s visit gets the 80+ weight" _*',
-            'VC1 "Besök" 2022-03: expected 300.00 kr, actual 200.00 kr',
+            'VC1 "Besök" 2022-03: expected 300.00 kr, actual 200.00 kr, difference -100.00 kr',
             'clinic_test.ersl:23:5: VC1 "Besök" 2022-03',
             "  expected: 300.00 kr",
             "  actual:   200.00 kr",

@@ -1,4 +1,4 @@
-"""L140: lines that are settled only when an optional parameter is given."""
+"""L150: lines that are settled only when an optional parameter is given."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _LINES = (ast.Payment, ast.Cap, ast.Performance, ast.Bundle)
 
 
 @rule(
-    "L140",
+    "L150",
     "paid-only-with-optional-parameter",
     "info",
     "correctness",

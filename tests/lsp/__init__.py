@@ -1,0 +1,1 @@
+"""Tests of the language server `ersl lsp` and the VS Code extension."""
