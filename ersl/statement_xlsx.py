@@ -2,7 +2,8 @@
 
 Three sheets: `lines` (one row per statement line, as in the CSV output), `totals`
 (per payee: fixed, variable, performance, total) and `contract` (name, version,
-SHA-256, period). Amounts are numbers shown with two decimals (`#,##0.00`); each is
+SHA-256, period); a fourth, `notices`, when a line was not settled for a missing
+optional parameter (name, kind, parameters, message, source). Amounts are numbers shown with two decimals (`#,##0.00`); each is
 written from its exact two-decimal text as a `Decimal`, so the file holds exactly the
 amount of the JSON statement — never a float computed from it. (Excel keeps 15
 significant digits, so amounts are exact below 10 000 000 000 000 kr.) The header row
@@ -24,6 +25,7 @@ CREATED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 LINE_COLUMNS = ("payee", "period", "name", "kind", "units", "amount", "source")
 TOTAL_COLUMNS = ("payee", "fixed", "variable", "performance", "total")
+NOTICE_COLUMNS = ("name", "kind", "parameters", "message", "source")
 AMOUNT_FORMAT = "#,##0.00"
 MAX_WIDTH = 80
 
@@ -88,5 +90,11 @@ def to_xlsx(statement) -> bytes:
         ("period", statement.period),
     ]
     _sheet(workbook, "contract", ("field", "value"), about, formats)
+    if statement.notices:
+        notices = [
+            (n.name, n.kind, ", ".join(n.parameters), n.message, n.source)
+            for n in statement.notices
+        ]
+        _sheet(workbook, "notices", NOTICE_COLUMNS, notices, formats)
     workbook.close()
     return out.getvalue()

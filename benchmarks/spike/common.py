@@ -65,6 +65,10 @@ VISIT = "Besöksersättning"
 COST = "Kostnadsansvar"
 CAP = "Besökstak insatser för psykisk hälsa"
 HEALTH = "Hälsofrämjande insatser"
+QUALITY = "Kvalitetsersättning"
+QUALITY_PENALTY = "Vite kvalitet"
+CARE_GUARANTEE = "Bonus vårdgaranti"
+QUALITY_PENALTY_ORE = 1_500  # vite_kvalitet_max_per_listad 2022: 15 kr/year
 KINDS = {VISIT: "variable", COST: "variable", CAP: "variable"}
 
 FEES_CSV = (
@@ -136,6 +140,27 @@ def split_lines(listed_sums: dict[str, int]) -> list[tuple]:
     return [(q, str(YEAR), HEALTH, "fixed", 1, shares[q]) for q, _ in exact]
 
 
+def performance_lines(listed_sums: dict[str, int]) -> list[tuple]:
+    """The quality bonus, quality penalty and care-guarantee bonus when no provider
+    reported a result (the benchmark data has none): an unreported indicator scores 0
+    and keeps its weight, so every provider has a bonus line of 0.00 (the year; each
+    month) and the whole penalty, 15 kr × the mean listed count (sum of the monthly
+    first-day counts / 12)."""
+    lines = []
+    for q, listed_sum in sorted(listed_sums.items()):
+        lines.append((q, str(YEAR), QUALITY, "performance", 1, Fraction(0)))
+        penalty = round_to(
+            Fraction(-QUALITY_PENALTY_ORE * listed_sum, PER_MONTH * 100),
+            Fraction(1, 100),
+            "half_up",
+        )
+        lines.append((q, str(YEAR), QUALITY_PENALTY, "performance", 1, penalty))
+        for first in MONTHS:
+            period = first.strftime("%Y-%m")
+            lines.append((q, period, CARE_GUARANTEE, "performance", 1, Fraction(0)))
+    return lines
+
+
 def money_lines(rows, name: str) -> list[tuple]:
     """(payee, period, units, rounded öre) rows of one payment as statement lines."""
     kind = KINDS.get(name, "fixed")
@@ -149,7 +174,7 @@ def _source_lines() -> dict[str, str]:
     """`husläkare.ersl:N` of each declaration, as the reference statement cites it."""
     out = {}
     for number, text in enumerate(CONTRACT.read_text(encoding="utf-8").splitlines(), 1):
-        for keyword in ("payment", "cap"):
+        for keyword in ("payment", "cap", "performance"):
             if text.startswith(f'{keyword} "'):
                 out[text.split('"')[1]] = f"{CONTRACT.name}:{number}"
     return out

@@ -235,6 +235,7 @@ def compute(con, fees: dict[str, int], weight: int | None) -> list[tuple]:
         counted.setdefault(q, (0, 0, listed_sums[q]))
     lines += c.cap_lines(counted)
     lines += c.split_lines(listed_sums)
+    lines += c.performance_lines(listed_sums)
     return lines
 
 

@@ -280,6 +280,7 @@ def compute(t: dict[str, pl.DataFrame], fees: dict[str, int], weight: int | None
         counted.setdefault(q, (0, 0, listed_sums[q]))
     lines.extend(c.cap_lines(counted))
     lines.extend(c.split_lines(listed_sums))
+    lines.extend(c.performance_lines(listed_sums))
     return lines
 
 

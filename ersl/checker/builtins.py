@@ -225,7 +225,7 @@ def _line_name(checker, node: ast.Expr, scope) -> None:
     checker.facts.use(scope.owner, f"line:{node.value}", node.span)
 
 
-def _indicator_name(checker, node: ast.Expr) -> None:
+def _indicator_name(checker, node: ast.Expr, scope) -> None:
     if not isinstance(node, ast.StringLit):
         checker.error("E0406", "the indicator name must be written in quotes", node.span)
         return
@@ -236,6 +236,8 @@ def _indicator_name(checker, node: ast.Expr) -> None:
             node.span,
             help=did_you_mean(node.value, checker.symbols.indicators),
         )
+        return
+    checker.facts.use(scope.owner, f"indicator:{node.value}", node.span)
 
 
 def _paid(checker, node, scope):
@@ -262,7 +264,7 @@ def _indicator_fn(result: T.Type, with_provider: bool):
                 [_schema(checker, "Provider")],
                 f"the provider of `{node.func.name}`",
             )
-        _indicator_name(checker, node.args[-1])
+        _indicator_name(checker, node.args[-1], scope)
         return result
 
     return check
@@ -320,6 +322,16 @@ BUILTINS: dict[str, Builtin] = {
         signature="month(d: date): int",
         doc="The month of a date, 1 to 12.",
     ),
+    "month_start": Builtin(
+        _positional([[T.DATE]], T.DATE, "month_start(d)"),
+        signature="month_start(d: date): date",
+        doc="The first day of the date's month.",
+    ),
+    "month_end": Builtin(
+        _positional([[T.DATE]], T.DATE, "month_end(d)"),
+        signature="month_end(d: date): date",
+        doc="The last day of the date's month.",
+    ),
     "days": Builtin(
         _positional([[T.DAYS, T.MONTHS]], T.INT, "days(duration)"),
         signature="days(d: duration): int",
@@ -366,20 +378,28 @@ BUILTINS: dict[str, Builtin] = {
         "(cycles between lines are a checker error).",
     ),
     "value": Builtin(
-        _indicator_fn(T.PERCENT, True),
-        signature='value(q: Provider, "Indicator"): percent',
-        doc="The provider's result for the indicator in the period.",
+        _indicator_fn(T.Optional(T.PERCENT), True),
+        signature='value(q: Provider, "Indicator"): percent?',
+        doc="The provider's result for the indicator in the period; none where it has no "
+        "result (use `otherwise`, or `reported(q, …) and …`).",
     ),
     "rank": Builtin(
-        _indicator_fn(T.INT, True),
-        signature='rank(q: Provider, "Indicator"): int',
+        _indicator_fn(T.Optional(T.INT), True),
+        signature='rank(q: Provider, "Indicator"): int?',
         doc="The provider's rank among the providers with a result for the indicator "
-        "(1 is best; equal results share a rank).",
+        "(1 is best; equal results share a rank); none where it has no result.",
     ),
     "region_mean": Builtin(
-        _indicator_fn(T.PERCENT, False),
-        signature='region_mean("Indicator"): percent',
-        doc="The mean result of the providers with a result for the indicator.",
+        _indicator_fn(T.Optional(T.PERCENT), False),
+        signature='region_mean("Indicator"): percent?',
+        doc="The mean result of the providers with a result for the indicator; none where "
+        "no provider has one.",
+    ),
+    "reported": Builtin(
+        _indicator_fn(T.BOOL, True),
+        signature='reported(q: Provider, "Indicator"): bool',
+        doc="Whether the provider has a result for the indicator in the period (a reported "
+        "value, or a population that is not empty).",
     ),
     "monthly_average": Builtin(
         _monthly_average,

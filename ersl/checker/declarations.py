@@ -7,6 +7,7 @@ from ersl import ast
 from ersl import types as T
 from ersl.checker.expressions import ExpressionChecker, Scope
 from ersl.checker.symbols import EPISODE, SymbolBuilder
+from ersl.checker.tables import table_type
 from ersl.diagnostics import Diagnostic, Note, did_you_mean
 from ersl.span import Span
 
@@ -15,7 +16,6 @@ PERIODS = ("month", "quarter", "year")
 SETTLE_PERIODS = ("monthly", "quarterly", "yearly")
 ROUNDING_MODES = ("half_up", "half_even", "down")
 ROUNDING_SCOPES = ("line", "unit")
-_BAND_SYNTAX = {"range": "`A to B`", "over": "`A and over`", "under": "`under B`"}
 BASIS_DURATION = {"day": T.DAYS, "month": T.MONTHS, "quarter": T.MONTHS, "year": T.MONTHS}
 
 
@@ -131,55 +131,7 @@ class DeclarationChecker:
 
     def table_type(self, table: ast.TableValue, declared: T.Type | None, scope: Scope) -> T.Type:
         """Check a table's bands and values; return `table of K -> V`."""
-        key: T.Type | None = None
-        if table.key_type is not None:
-            key = self.builder.resolve_type(table.key_type)
-        elif isinstance(declared, T.TableT):
-            key = declared.key
-        value_type: T.Type | None = declared.value if isinstance(declared, T.TableT) else None
-        inferred_key: T.Type | None = key
-        result: T.Type | None = None
-        for entry in table.entries:
-            for bound in (entry.band.low, entry.band.high):
-                if bound is None:
-                    continue
-                t = self.exprs.expr(bound, scope, inferred_key)
-                if inferred_key is None:
-                    inferred_key = t
-                elif not T.assignable(t, inferred_key) and not isinstance(t, T.ErrorT):
-                    self.error(
-                        "E0405",
-                        f"this band is {t.describe()}, but the table's key is {inferred_key.describe()}",
-                        bound.span,
-                    )
-            if entry.band.kind in ("range", "over", "under") and inferred_key is not None:
-                if (
-                    isinstance(T.strip_optional(inferred_key), (T.EnumT, T.RecordT))
-                    or inferred_key == T.TEXT
-                ):
-                    self.error(
-                        "E0405",
-                        f"{_BAND_SYNTAX[entry.band.kind]} bands need ordered keys, "
-                        f"not {inferred_key.describe()}",
-                        entry.band.span,
-                    )
-            t = self.exprs.expr(entry.value, scope, value_type)
-            if value_type is not None and not T.assignable(t, value_type):
-                self.error(
-                    "E0405",
-                    f"this value is {t.describe()}, but the table holds {value_type.describe()}",
-                    entry.value.span,
-                )
-            common = T.unify(result, t) if result is not None else t
-            if common is None:
-                self.error(
-                    "E0400",
-                    f"table values have different types: {result.describe()} and {t.describe()}",
-                    entry.value.span,
-                )
-            else:
-                result = common
-        return T.TableT(inferred_key or T.ERROR, value_type or result or T.ERROR)
+        return table_type(self, table, declared, scope)
 
     def param(self, decl: ast.Param) -> None:
         """Check a parameter's value against its declared type."""
@@ -201,10 +153,15 @@ class DeclarationChecker:
         scope = Scope(bindings=bindings, owner=f"function:{decl.name.name}")
         actual = self.exprs.expr(decl.body, scope, result)
         if not T.assignable(actual, result):
+            maybe_none = isinstance(actual, T.Optional) and T.assignable(actual.inner, result)
             self.error(
                 "E0405",
                 f"`{decl.name.name}` should give {result.describe()} but its body is {actual.describe()}",
                 decl.body.span,
+                help=f"the body may be none (e.g. `value` where there is no result): say what "
+                f"to use then with `otherwise`, or declare the result `{result.describe()}?`"
+                if maybe_none
+                else None,
             )
 
     # ------------------------------------------------------------ payments
@@ -468,6 +425,8 @@ class DeclarationChecker:
                     help=did_you_mean(ref.name, self.symbols.indicators)
                     or "declare it with `indicator`, or `use` the file that does",
                 )
+            else:
+                self.exprs.facts.use(scope.owner, f"indicator:{ref.name}", ref.span)
             for bound in (ref.scoring.low, ref.scoring.high):
                 if bound is not None:
                     self.exprs.expect(bound, scope, [T.PERCENT], "a scoring level")
@@ -475,6 +434,30 @@ class DeclarationChecker:
                 self.exprs.expect(ref.weight, scope, [T.DECIMAL], "an indicator weight")
 
     # ------------------------------------------------------------ bundles
+    def _at_most(self, item: ast.Include, scope: Scope) -> None:
+        """`at most K` (records) or, for spans, `at most N days` (days, issue 12)."""
+        t = T.strip_optional(self.exprs.expr(item.at_most, scope))
+        if isinstance(t, T.ErrorT) or T.assignable(t, T.INT):
+            return
+        if t == T.DAYS:
+            if not _is_span(self.symbols, item.type):
+                self.error(
+                    "E0405",
+                    f"`at most` a number of days covers days of spans, and `{item.type.name}` "
+                    "is not a span",
+                    item.at_most.span,
+                    help="cover a number of events instead, e.g. `at most 1`",
+                )
+            return
+        self.error(
+            "E0405",
+            f"`at most` must be a number of records or of days, but this is {t.describe()}",
+            item.at_most.span,
+            help="months differ in days: count the days, e.g. `at most 90 days`"
+            if t == T.MONTHS
+            else "write `at most 2` (records) or, for a span, `at most 6 days`",
+        )
+
     def bundle(self, decl: ast.Bundle) -> None:
         """Check a bundle: trigger, price, includes windows, warranty."""
         where = f'the bundle "{decl.name}"'
@@ -498,7 +481,7 @@ class DeclarationChecker:
             if item.within is not None:
                 self.exprs.within(item.within, inner)
             if item.at_most is not None:
-                self.exprs.expect(item.at_most, inner, [T.INT], "`at most`")
+                self._at_most(item, inner)
         warranty = decl.warranty
         if warranty is not None:
             if warranty.covers is None:
@@ -516,6 +499,11 @@ class DeclarationChecker:
                     warranty.extend_to, scope, [T.DAYS, T.MONTHS], "an extended warranty period"
                 )
                 self.exprs.condition(warranty.extend_when, scope, "the `when` condition")
+
+
+def _is_span(symbols, ident: ast.Ident) -> bool:
+    schema = symbols.schema.get(ident.name)
+    return schema is not None and schema.kind == "span"
 
 
 def _unit_var(basis: ast.Basis) -> str:

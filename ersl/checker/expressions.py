@@ -15,6 +15,7 @@ import attrs
 from ersl import ast
 from ersl import types as T
 from ersl.checker.symbols import EPISODE, Symbols
+from ersl.dates import DATE_SERIES
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.span import Span
 
@@ -168,7 +169,10 @@ class ExpressionChecker:
         if name in s.params:
             self.facts.refs[id(node)] = ("param", name)
             self.facts.use(scope.owner, f"param:{name}", node.span)
-            return s.param_types.get(name, T.ERROR)
+            t = s.param_types.get(name, T.ERROR)
+            # An optional parameter (`T?`, no value) is never none where it is read: a
+            # line reading it is not settled when it is not given.
+            return T.strip_optional(t) if s.params[name].value is None else t
         if name in s.codesets:
             self.facts.refs[id(node)] = ("codeset", name)
             return T.CodesetT(s.codesets[name].system.name)
@@ -311,6 +315,8 @@ class ExpressionChecker:
             return T.ERROR
         if op in ("==", "!=", "<", "<=", ">", ">="):
             return self._comparison(node, left, right)
+        if _is_complement(node, right):
+            return T.PERCENT
         try:
             return T.arithmetic(op, left, right)
         except T.ArithmeticError_ as problem:
@@ -399,7 +405,7 @@ class ExpressionChecker:
         s = self.symbols
         if name in s.params:
             self.facts.use(scope.owner, f"param:{name}", node.func.span)
-            table = s.param_types.get(name, T.ERROR)
+            table = T.strip_optional(s.param_types.get(name, T.ERROR))
             self.facts.refs[id(node)] = ("table", name)
             if isinstance(table, T.ErrorT):
                 return table
@@ -467,10 +473,13 @@ class ExpressionChecker:
         if isinstance(node, ast.ListedCollection):
             self.expect(node.at, scope, [self._schema_type("Provider")], "the provider after `at`")
             var_type = self._schema_type("Patient")
+        elif self.symbols.date_series(node.type.name) is not None:
+            var_type = T.DATE  # `MonthEnd d`: the last day of each month in the window
         else:
             schema = self.symbols.schema.get(node.type.name)
             if schema is None or schema.kind == "record":
                 known = [n for n, sc in self.symbols.schema.items() if sc.kind != "record"]
+                known += list(DATE_SERIES)
                 self.error(
                     "E0302",
                     f"`{node.type.name}` is not an event or span type"
@@ -478,7 +487,8 @@ class ExpressionChecker:
                     else f"unknown type `{node.type.name}`",
                     node.type.span,
                     help=did_you_mean(node.type.name, known)
-                    or "aggregates range over events and spans (Visit, Stay, Listing, …)",
+                    or "aggregates range over events and spans (Visit, Stay, Listing, …) "
+                    "or over the month ends or starts of a window (MonthEnd d, MonthStart d)",
                 )
                 var_type = T.ERROR
             else:
@@ -502,6 +512,19 @@ def _an(word: str) -> str:
 
 def _plain(arg) -> bool:
     return not isinstance(arg, (ast.NamedArg, ast.AggregateArg, ast.ByArg))
+
+
+def _is_complement(node: ast.Binary, right: T.Type) -> bool:
+    """`100 % - x` with x a percent is the complement of a share, itself a percent (a
+    difference of two other percentages is in percentage points)."""
+    left = node.left
+    return (
+        node.op == "-"
+        and isinstance(left, ast.Quantity)
+        and left.unit == "%"
+        and left.value == 100
+        and T.strip_optional(right) == T.PERCENT
+    )
 
 
 def _bare_number_for_percent(node: ast.Expr, wanted: tuple[T.Type, ...]) -> bool:

@@ -13,10 +13,13 @@ import attrs
 
 from ersl import ast
 from ersl import types as T
+from ersl.dates import DATE_SERIES
 from ersl.diagnostics import Diagnostic, Note, did_you_mean
 from ersl.span import Span
 
 EPISODE = "Episode"
+DURATION_UNITS = {"days": T.DAYS, "weeks": T.DAYS, "months": T.MONTHS, "years": T.MONTHS}
+"""`duration in UNIT`: weeks count in days, years in months (a year is 12 months)."""
 
 
 @attrs.define
@@ -80,6 +83,13 @@ class Symbols:
         return [
             name for name, decl in self.enums.items() if any(m.name == member for m in decl.members)
         ]
+
+    def date_series(self, name: str):
+        """The dates a built-in date collection (`MonthEnd d`, `MonthStart d`) holds in a
+        window, as a function of (start, end); None for a schema type or unknown name."""
+        if name in self.schema:
+            return None
+        return DATE_SERIES.get(name)
 
     def schema_by_data_name(self) -> dict[str, SchemaType]:
         """Schema types keyed by their data record name (`visit`)."""
@@ -209,9 +219,33 @@ class SymbolBuilder:
                     )
                     return T.ERROR
                 return T.Rate(per.name)
+            case ast.DurationType(base=base, unit=unit):
+                return self._duration_type(base, unit)
             case ast.NamedType(name=name):
                 return self.named_type(name)
         raise AssertionError(node)  # pragma: no cover
+
+    def _duration_type(self, base: ast.Ident, unit: ast.Ident) -> T.Type:
+        """`duration in days|weeks` (counted in days) or `in months|years` (in months)."""
+        if base.name != "duration":
+            return self._type_error(
+                f"only a duration is counted in a unit, not `{base.name}`",
+                base.span,
+                "write `duration in months` or `duration in days`",
+            )
+        if unit.name not in DURATION_UNITS:
+            return self._type_error(
+                f"`{unit.name}` is not a unit of time",
+                unit.span,
+                did_you_mean(unit.name, DURATION_UNITS)
+                or "count a duration in days, weeks, months or years",
+            )
+        return DURATION_UNITS[unit.name]
+
+    def _type_error(self, message: str, span: Span, help: str) -> T.Type:
+        """Report a type that cannot be (E0302) and give the error type."""
+        self.errors.append(Diagnostic("E0302", message, span, help=help))
+        return T.ERROR
 
     def named_type(self, name: ast.Ident) -> T.Type:
         """The type named `name`: a primitive, `duration`, an enum or a schema type."""

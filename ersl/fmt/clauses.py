@@ -73,6 +73,7 @@ KEYWORDS = {
     "bonus_clause": "bonus",
     "penalty_clause": "penalty",
     "indicators_clause": "indicators",
+    "unreported_clause": "unreported",
     "trigger_clause": "trigger",
     "price_clause": "price",
     "includes_clause": "includes",
@@ -197,6 +198,8 @@ def _builder(p: BlockPrinter, decl: object, rule: str, tree, counters: dict) -> 
         return _text(p, string(value))
     if rule == "for_any_data":
         return _text(p, "")
+    if rule == "unreported_clause":
+        return _text(p, "excluded")
     if rule == "for_every":
         return _text(p, decl.every_provider.name)
     if rule == "indicators_clause":
@@ -330,6 +333,8 @@ def _indicators(p: BlockPrinter, items: tuple, prefix: str, inside: list, trail:
             scoring: Doc = ["linear ", p.expr(s.low, IF, False), " to ", p.expr(s.high, IF, False)]
         elif s.kind == "above":
             scoring = ["above ", p.expr(s.low, IF, False)]
+        elif s.kind == "at_least":
+            scoring = ["at least ", p.expr(s.low, IF, False)]
         else:
             scoring = "if reported"
         weight = None if ref.weight is None else ["weight ", p.expr(ref.weight, IF, False)]

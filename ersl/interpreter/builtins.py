@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ersl import ast
-from ersl.dates import age, age_in_year, month_start_dates
+from ersl.dates import age, age_in_year, month_end, month_start, month_start_dates
 from ersl.exact import round_to
 from ersl.interpreter.arithmetic import EvalError, add, divide, shift
 from ersl.interpreter.batch_aggregates import aggregate_for
@@ -47,6 +47,14 @@ def _year(ev, node, env):
 
 def _month(ev, node, env):
     return _arg(ev, node, env).month
+
+
+def _month_start(ev, node, env):
+    return month_start(_arg(ev, node, env))
+
+
+def _month_end(ev, node, env):
+    return month_end(_arg(ev, node, env))
 
 
 def _days(ev, node, env):
@@ -130,15 +138,15 @@ def _paid(ev, node, env):
 
 
 def _value(ev, node, env):
+    """The result, or none where the indicator has none (empty population, nothing
+    reported): `value(q, "I") otherwise 0 %` says what to use then."""
     provider = _arg(ev, node, env, 0)
-    result = ev.run.indicator_results(node.args[1].value, env.period).get(provider.id)
-    if result is None:
-        raise EvalError(
-            f'the indicator "{node.args[1].value}" does not apply to provider {provider.id} in {env.period.label}',
-            help="its population is empty or no value was reported",
-            code="E0906",
-        )
-    return result
+    return ev.run.indicator_results(node.args[1].value, env.period).get(provider.id)
+
+
+def _reported(ev, node, env):
+    provider = _arg(ev, node, env, 0)
+    return provider.id in ev.run.indicator_results(node.args[1].value, env.period)
 
 
 def _rank(ev, node, env):
@@ -146,7 +154,7 @@ def _rank(ev, node, env):
     name = node.args[1].value
     results = ev.run.indicator_results(name, env.period)
     if provider.id not in results:
-        return _value(ev, node, env)
+        return None
     lower = ev.run.checked.symbols.indicators[name].lower_is_better
     mine = results[provider.id]
     better = sum(1 for r in results.values() if (r < mine if lower else r > mine))
@@ -157,9 +165,7 @@ def _region_mean(ev, node, env):
     name = node.args[0].value
     results = ev.run.indicator_results(name, env.period)
     if not results:
-        raise EvalError(
-            f'the indicator "{name}" applies to no provider in {env.period.label}', code="E0906"
-        )
+        return None
     return sum(results.values(), Fraction(0)) / len(results)
 
 
@@ -239,6 +245,8 @@ BUILTINS = {
     "age_in_year": _age_in_year,
     "year": _year,
     "month": _month,
+    "month_start": _month_start,
+    "month_end": _month_end,
     "days": _days,
     "size": _size,
     "listed_at": _listed_at,
@@ -250,6 +258,7 @@ BUILTINS = {
     "paid": _paid,
     "value": _value,
     "rank": _rank,
+    "reported": _reported,
     "region_mean": _region_mean,
     "monthly_average": _monthly_average,
     "count": _count,
@@ -300,6 +309,8 @@ COMPILED = {
     "age_in_year": _compile_unary(lambda p, env: age_in_year(p["birth_date"], env.date)),
     "year": _compile_unary(lambda d, env: d.year),
     "month": _compile_unary(lambda d, env: d.month),
+    "month_start": _compile_unary(lambda d, env: month_start(d)),
+    "month_end": _compile_unary(lambda d, env: month_end(d)),
     "size": _compile_unary(lambda s, env: len(s)),
     "listed_at": _compile_listed_at,
     "listed_count": _compile_listed_count,

@@ -331,11 +331,15 @@ def _render_line(item: dict) -> list[str]:
                 if ind["population"] is not None
                 else ""
             )
-            state = (
-                f"result {readable(ind['result'], 4)}, attainment {readable(ind['attainment'], 4)}"
-                if ind["applies"]
-                else "does not apply"
-            )
+            if not ind["applies"]:
+                state = "does not apply"
+            elif ind["result"] is None:  # a reported indicator without a value scores 0
+                state = f"not reported, attainment {readable(ind['attainment'], 4)}"
+            else:
+                state = (
+                    f"result {readable(ind['result'], 4)}, "
+                    f"attainment {readable(ind['attainment'], 4)}"
+                )
             out.append(
                 f'    "{ind["indicator"]}": {counts}{state}, weight {readable(ind["weight"], 4)}'
             )

@@ -9,6 +9,7 @@ import os
 from fractions import Fraction
 
 from ersl import ast
+from ersl import types as T
 from ersl.checker import CheckedContract
 from ersl.data.dataset import Dataset
 from ersl.data.records import Entity
@@ -18,7 +19,7 @@ from ersl.errors import COMMAND_LINE, ErslError
 from ersl.interpreter.arithmetic import EvalError
 from ersl.interpreter.batch import BatchEvaluator, count_bands
 from ersl.interpreter.batch_base import Fallback
-from ersl.interpreter.codes import CodeMatcher
+from ersl.interpreter.codes import CodeMatcher, code_band
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.evaluate import Evaluator
 from ersl.span import Span
@@ -36,9 +37,11 @@ class Table:
     closure; a lookup is then a loop over closures.
     """
 
-    def __init__(self, name: str, value: ast.TableValue) -> None:
+    def __init__(self, name: str, value: ast.TableValue, codes: bool = False) -> None:
         self.name = name
         self.entries = value.entries
+        self.codes = codes
+        """Keyed by codes: text bands are code patterns (`ersl.interpreter.codes`)."""
         self._bands: list | None = None
         self._known: dict = {}
 
@@ -48,6 +51,10 @@ class Table:
             band = entry.band
             low = None if band.low is None else ev.eval(band.low, env)
             high = None if band.high is None else ev.eval(band.high, env)
+            if self.codes and band.kind in ("eq", "range", "else"):
+                test = code_band(band.kind, low, high)
+                bands.append((test, entry, (self.name, entry.span.line), ev.compile(entry.value)))
+                continue
             test = {
                 "else": lambda k, lo=low, hi=high: True,
                 "eq": lambda k, lo=low, hi=high: k == lo,
@@ -173,34 +180,15 @@ class Run:
         """What had to be settled unit by unit after a batch gave up (for tests)."""
         self.settler = None
         self._p4p = None
-        self._check_required()
 
     # ------------------------------------------------------------ parameters
-    def _check_required(self) -> None:
-        missing = [
-            p
-            for name, p in self.symbols.params.items()
-            if p.value is None and name not in self.overrides
-        ]
-        if missing:
-            raise ErslError(
-                [
-                    Diagnostic(
-                        "E0901",
-                        f"the parameter `{p.name.name}` has no value",
-                        p.span,
-                        help=f"give it on the command line: --param {p.name.name}=…",
-                    )
-                    for p in missing
-                ],
-                self.checked.loaded.sources,
-            )
-
     def param(self, name: str, date: datetime.date):
         """The value of a parameter on `date` (dated values pick the entry in force)."""
         value = self.overrides.get(name)
         if value is None:
             value = self.symbols.params[name].value
+        if value is None and name not in self.overrides:
+            return self._absent(name)
         if not isinstance(value, (ast.Node,)):
             return value  # an input table or a ready value
         if isinstance(value, ast.DatedValue):
@@ -218,13 +206,29 @@ class Run:
         if isinstance(value, ast.TableValue):
             key = (name, id(value))
             if key not in self._values:
-                self._values[key] = Table(name, value)
+                table_type = T.strip_optional(self.symbols.param_types.get(name, T.ERROR))
+                codes = isinstance(table_type, T.TableT) and isinstance(
+                    T.strip_optional(table_type.key), T.Code
+                )
+                self._values[key] = Table(name, value, codes)
             return self._values[key]
         key = (name, id(value))
         if key not in self._values:
             env = Env({}, date, Period(date, date, str(date)))
             self._values[key] = self.evaluator.eval(value, env)
         return self._values[key]
+
+    def _absent(self, name: str):
+        """A parameter declared without a value and not given: none when it is optional
+        (`T?`); a required one is demanded before settling when a settled line reads
+        it (`ersl.interpreter.demands`), so reading it elsewhere is an error here."""
+        if isinstance(self.symbols.param_types.get(name), T.Optional):
+            return None
+        raise EvalError(
+            f"the parameter `{name}` has no value",
+            help=f"give it on the command line: --param {name}=…",
+            code="E0901",
+        )
 
     def batching(self) -> bool:
         """Whether work may be done in batches now (not when tracing for an explanation)."""
@@ -288,8 +292,12 @@ class Run:
     # ------------------------------------------------------------ data access
     def candidates(self, collection: ast.EventCollection, env: Env, start, end):
         """Records a collection may hold in [start, end], using an index when the
-        condition pins the patient or provider (`v.patient == p`)."""
+        condition pins the patient or provider (`v.patient == p`); for a date
+        collection (`MonthEnd d`), its dates in [start, end]."""
         type_name = collection.type.name
+        series = self.symbols.date_series(type_name)
+        if series is not None:
+            return series(start, end)
         plan = self._plan(collection)
         if plan is not None:
             field, other = plan

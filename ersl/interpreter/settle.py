@@ -19,7 +19,8 @@ from ersl.exact import largest_remainder, round_to
 from ersl.gcpause import bulk_work
 from ersl.interpreter import bulk, caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
-from ersl.interpreter.bundles import compute_episodes
+from ersl.interpreter.bundles import compute_episodes, coverage_by
+from ersl.interpreter.demands import check_required, unsettled_lines
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.explain import explain
@@ -32,7 +33,7 @@ from ersl.interpreter.units import (
     valid_range,
 )
 from ersl.interpreter.values import RateValue
-from ersl.statement import Line, Statement
+from ersl.statement import Line, Notice, Statement
 
 
 class Settler:
@@ -65,6 +66,11 @@ class Settler:
         self.keep_units = True
         """Settle payments unit by unit and keep every unit with its trace (coverage,
         explanations without pricing again); `Contract.settle` turns it off by default."""
+        self.unsettled = {
+            name: Notice(*fields) for name, fields in unsettled_lines(self, period).items()
+        }
+        """Lines not settled for a missing optional parameter (their notices), by name."""
+        check_required(self, period, self.unsettled)
 
     # ------------------------------------------------------------ errors
     def fail(
@@ -88,7 +94,12 @@ class Settler:
         """Episodes per bundle and the covered-record map, computed once on all data."""
         if self._episodes is None:
             try:
-                self._episodes = compute_episodes(self.run, self.symbols.bundles)
+                bundles = {
+                    name: bundle
+                    for name, bundle in self.symbols.bundles.items()
+                    if name not in self.unsettled
+                }
+                self._episodes = compute_episodes(self.run, bundles)
             except EvalError as error:
                 raise self.fail(
                     error,
@@ -107,7 +118,18 @@ class Settler:
         """The episode covering a record, if any."""
         if not self.symbols.bundles or record is None:
             return None
-        return self.episodes()[1].get(id(record))
+        return self.episodes()[1].of_record(record)
+
+    def covering_unit(self, payment: ast.Payment, unit: Unit) -> object | None:
+        """The episode covering a unit of a payment: the event of a per-event unit, the
+        day of a per-day span unit (SPEC §3.8, days of spans: issue 12), else None."""
+        by = coverage_by(payment)
+        if by is None or not self.symbols.bundles or unit.record is None:
+            return None
+        coverage = self.episodes()[1]
+        if by == "day":
+            return coverage.of_day(unit.record, unit.date)
+        return coverage.of_record(unit.record)
 
     # ------------------------------------------------------------ payments
     def _capped(self) -> set[str]:
@@ -264,9 +286,8 @@ class Settler:
             return drafts
         kind = payment.kind.name if payment.kind else "variable"
         groups: dict[tuple[str, str], LineDraft] = {}
-        per_event = isinstance(payment.basis, ast.EventBasis)
         for unit in self.units_of(payment):
-            episode = self.covering(unit.record) if per_event else None
+            episode = self.covering_unit(payment, unit)
             # SPEC §3.8: "paid by no per-event payment when *its provider* (the event's
             # performer, not an overridden payee) is the bundle provider"
             if episode is not None and performer(unit.record) is episode.provider:
@@ -334,9 +355,10 @@ class Settler:
         return list(groups.values())
 
     def charge_lines(self, bundle: ast.Bundle) -> list[LineDraft]:
-        """Charges to the bundle provider for covered events other providers performed."""
+        """Charges to the bundle provider for covered events (and days) other providers
+        performed."""
         for payment in self.symbols.payments.values():
-            if isinstance(payment.basis, ast.EventBasis):
+            if coverage_by(payment) is not None:
                 self.lines(payment.name)
         return self._charges.get(bundle.name, [])
 
@@ -367,7 +389,9 @@ class Settler:
         if name in self._lines:
             return self._lines[name]
         s = self.symbols
-        if name in s.payments:
+        if name.removesuffix(": charge") in self.unsettled:
+            drafts = []
+        elif name in s.payments:
             drafts = self.payment_lines(s.payments[name])
         elif name in s.caps:
             drafts = self.cap_lines(s.caps[name])
@@ -425,6 +449,7 @@ class Settler:
             self.period.label,
             lines,
             explainer=explain,
+            notices=list(self.unsettled.values()),
         )
         statement.explanations = {
             (d.payee.id, d.period.label, d.name): d

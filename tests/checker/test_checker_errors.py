@@ -657,6 +657,214 @@ case(
     ["day, month or year"],
 )
 
+# `param x: ` is 9 characters: `money` is col 10.
+case(
+    "E0302 only a duration is counted in a unit",
+    """
+    param x: money in months
+    """,
+    "E0302",
+    1,
+    10,
+    "money",
+    ["only a duration is counted in a unit", "`money`"],
+    ["duration in months"],
+)
+
+# `param x: duration in ` is 21 characters: `monts` is col 22.
+case(
+    "E0302 not a unit of time",
+    """
+    param x: duration in monts
+    """,
+    "E0302",
+    1,
+    22,
+    "monts",
+    ["`monts` is not a unit of time"],
+    ["did you mean `months`"],
+)
+
+# a duration in months is not a duration in days: `param x: duration in days = ` is 28.
+case(
+    "E0405 months given for a duration in days",
+    """
+    param x: duration in days = 3 months
+    """,
+    "E0405",
+    1,
+    29,
+    "3 months",
+    ["declared duration in days", "duration in months"],
+)
+
+# `value` is none where there is no result: `function f(q: Provider): percent = ` is 36.
+case(
+    "E0405 a function giving value without otherwise",
+    """
+    use stdlib "schema/sweden"
+    indicator "Nöjda" reported
+    function f(q: Provider): percent = value(q, "Nöjda")
+    """,
+    "E0405",
+    3,
+    36,
+    'value(q, "Nöjda")',
+    ["should give percent", "percent?"],
+    ["may be none", "otherwise", "percent?"],
+)
+
+# `reported` takes a provider and an indicator: `  per    provider q each year where ` is
+# 36 characters, the call at col 37.
+case(
+    "E0406 reported without its provider",
+    """
+    use stdlib "schema/sweden"
+    indicator "Nöjda" reported
+    payment "P" {
+      kind   performance
+      per    provider q each year where reported("Nöjda")
+      amount 1 kr
+    }
+    """,
+    "E0406",
+    5,
+    37,
+    'reported("Nöjda")',
+    ["`reported` takes 2 arguments"],
+    ['reported(q, "Indicator")'],
+)
+
+# a difference of two percentages is pp, and pp × money has no meaning: `param y = ` is 10.
+case(
+    "E0400 pp times money, with the complement as the hint",
+    """
+    param y = (90 % - 30 %) * 1000 kr
+    """,
+    "E0400",
+    1,
+    11,
+    "(90 % - 30 %) * 1000 kr",
+    ["cannot multiply a pp value by a money value"],
+    ["percentage points", "(100 % - x)"],
+)
+
+# A code-keyed table's bands are code patterns: `  ` indent, the band at col 3.
+case(
+    "E0405 not a code pattern",
+    """
+    param avgift = table of code kva {
+      "N*B" -> 1 kr
+    }
+    """,
+    "E0405",
+    2,
+    3,
+    '"N*B"',
+    ['"N*B" is not a code pattern'],
+    ['a prefix ending in `*` ("NGB*")'],
+)
+
+case(
+    "E0405 a prefix as a range bound",
+    """
+    param avgift = table of code kva {
+      "A*" to "B" -> 1 kr
+    }
+    """,
+    "E0405",
+    2,
+    3,
+    '"A*"',
+    ['"A*" is not a code pattern: a range is between two codes'],
+    ['("I10" to "I15")'],
+)
+
+case(
+    "E0405 codes are not ordered for `and over`",
+    """
+    param avgift = table of code kva {
+      "A" and over -> 1 kr
+    }
+    """,
+    "E0405",
+    2,
+    3,
+    '"A" and over',
+    ["`A and over` bands need ordered keys, not code kva"],
+    ['a prefix like "NGB*"'],
+)
+
+# `param n = count(` is 16 characters: the collection's type is col 17.
+case(
+    "E0302 a misspelt date collection",
+    """
+    use stdlib "schema/sweden"
+    param n = count(MonthEnds d)
+    """,
+    "E0302",
+    2,
+    17,
+    "MonthEnds",
+    ["unknown type `MonthEnds`"],
+    ["did you mean `MonthEnd`"],
+)
+
+# `param d = month_end(` is 20 characters; the call starts at col 11.
+case(
+    "E0406 month_end of two dates",
+    """
+    param d = month_end(2022-01-01, 2022-02-01)
+    """,
+    "E0406",
+    1,
+    11,
+    "month_end(",
+    ["`month_end` takes 1 argument"],
+    ["month_end(d)"],
+)
+
+# `at most N days` covers days of spans: `    Visit x within 30 days after at most ` is 41.
+case(
+    "E0405 at most days of an event",
+    """
+    use stdlib "schema/sweden"
+    bundle "B" {
+      trigger Procedure op
+      price   100 kr
+      includes {
+        Visit x within 30 days after at most 6 days
+      }
+    }
+    """,
+    "E0405",
+    6,
+    42,
+    "6 days",
+    ["`at most` a number of days covers days of spans", "`Visit` is not a span"],
+    ["`at most 1`"],
+)
+
+case(
+    "E0405 at most a number of months",
+    """
+    use stdlib "schema/sweden"
+    bundle "B" {
+      trigger Procedure op
+      price   100 kr
+      includes {
+        Stay x within 30 days after at most 3 months
+      }
+    }
+    """,
+    "E0405",
+    6,
+    41,
+    "3 months",
+    ["`at most` must be a number of records or of days", "duration in months"],
+    ["count the days", "`at most 90 days`"],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",
@@ -1420,16 +1628,16 @@ case(
     ["the payee of `paid`", "must be Provider", "int"],
 )
 
-# `function f(q: Provider): percent = value(q, ` is 44 characters.
+# `function f(q: Provider): percent? = value(q, ` is 45 characters.
 case(
     "E0406 value with an unquoted indicator name",
     """
     use stdlib "schema/sweden"
-    function f(q: Provider): percent = value(q, q)
+    function f(q: Provider): percent? = value(q, q)
     """,
     "E0406",
     2,
-    45,
+    46,
     "q)",
     ["indicator name must be written in quotes"],
 )
@@ -1439,11 +1647,11 @@ case(
     """
     use stdlib "schema/sweden"
     indicator "Blodtryck" reported
-    function f(q: Provider): percent = value(q, "Blodtryk")
+    function f(q: Provider): percent? = value(q, "Blodtryk")
     """,
     "E0305",
     3,
-    45,
+    46,
     '"Blodtryk"',
     ["no indicator named", '"Blodtryk"'],
     ["did you mean `Blodtryck`"],
@@ -2450,6 +2658,27 @@ case(
     ["`70 %`"],
 )
 
+# `    "Blodtryck" at least ` is 25 characters.
+case(
+    "E0405 at least a level without %",
+    """
+    use stdlib "schema/sweden"
+    indicator "Blodtryck" reported
+    performance "Kvalitet" for provider q each year {
+      bonus      10000 kr
+      indicators {
+        "Blodtryck" at least 85
+      }
+    }
+    """,
+    "E0405",
+    6,
+    26,
+    "85",
+    ["a scoring level must be percent", "number without a unit"],
+    ["`70 %`"],
+)
+
 # `    "Blodtryck" if reported weight ` is 35 characters.
 case(
     "E0405 indicator weight of the wrong type",
@@ -2521,7 +2750,7 @@ case(
     6,
     43,
     "1.5",
-    ["`at most` must be int", "decimal"],
+    ["`at most` must be a number of records or of days", "decimal"],
 )
 
 # `  warranty { covers Procedure r  period ` is 40 characters.
@@ -3001,6 +3230,9 @@ UNIT_RULES = [
     ("2022-03-01 - 2 years", "date"),
     ("2022-03-01 - 2022-01-01", "duration in days"),
     ("80 % - 70 %", "pp"),
+    ("100 % - 30 %", "percent"),  # the complement of a share is a share (issue 12)
+    ("(100 % - 30 %) * 1000 kr", "money"),
+    ("(100 % - 30 %) - 10 %", "pp"),
     ("70 % + 5 pp", "percent"),
     ("70 % - 5 pp", "percent"),
     ("6 pp / 3 pp", "decimal"),

@@ -339,7 +339,7 @@ def test_layout_does_not_depend_on_spaces(data):
 
 NAMES = ["a", "b", "q", "rate", "x1", "_p", "ålder", "listningsersättning"]
 FIELDS = ["kind", "date", "end", "start", "mode", "provider", "patient", "code", "value"]
-TYPES = ["Visit", "Stay", "Procedure", "Drug"]
+TYPES = ["Visit", "Stay", "Procedure", "Drug", "MonthEnd"]
 COMMENTS = ["# note", "# another note", "## doc line", "# ersl: ignore[W0101] on purpose", "#"]
 QUANTITIES = [
     "390 kr/year",
@@ -525,6 +525,7 @@ TYPE_NAMES = [
     "decimal",
     "money",
     "money per year",
+    "duration in months",
     "set of int",
     "code icd10",
     "text?",
@@ -702,6 +703,7 @@ def declarations(draw) -> str:
                     [
                         "linear 70 % to 90 %",
                         "above 60 %",
+                        "at least 85 %",
                         "if reported",
                         f"linear {expr(draw, False, 1)} to b",
                     ]
@@ -713,6 +715,8 @@ def declarations(draw) -> str:
             draw(st.sampled_from(["bonus", "penalty"])) + f" {expr(draw)}",
             block(draw, "indicators", refs, list_sep),
         ]
+        if draw(maybe):
+            clauses.append("unreported excluded")
         return clause_block(draw, f"performance {name} for provider q each year", clauses)
     if kind == "bundle":
         items = []
@@ -731,7 +735,7 @@ def declarations(draw) -> str:
                     )
                 )
             if draw(maybe):
-                item += " at most 1"
+                item += draw(st.sampled_from([" at most 1", " at most 6 days"]))
             items.append(item)
         warranty = []
         for clause in [

@@ -394,6 +394,20 @@ def test_highlight_command_unreadable_file(tmp_path, capsys):
     assert "cannot read" in capsys.readouterr().err
 
 
+def test_built_in_functions_and_date_collections_are_the_checkers() -> None:
+    """Every built-in the checker knows is highlighted as one (issue 12 added
+    `reported`, `month_start`, `month_end` and the date collections)."""
+    from ersl.checker.builtins import BUILTINS as CHECKED
+    from ersl.dates import DATE_SERIES
+    from ersl.highlight import BUILTINS, DATE_COLLECTIONS
+
+    assert set(BUILTINS) == {name for name, b in CHECKED.items() if b.check is not None}
+    assert set(DATE_COLLECTIONS) == set(DATE_SERIES)
+    tokens = _significant("count(MonthEnd d within 12 months) + month_end(today)")
+    assert (Name.Builtin, "MonthEnd") in tokens
+    assert (Name.Builtin, "month_end") in tokens
+
+
 def test_the_lexer_names_the_project_home_page():
     """The lexer imports nothing of ERSL, so it writes the home page out; it is the one
     in `ersl.version` (SARIF's informationUri, the package's URLs)."""

@@ -5,7 +5,10 @@ The differential property generates contracts from the expression forms the batc
 handle (bindings, fields and time-varying attributes, tables with and without a band
 for every key, arithmetic on numbers and rates, `and`/`or`/`not`/`if`/`otherwise`,
 `in` with literal sets, user functions, `age`, `listed_at`, `count`/`exists`/`sum`,
-weights, caps and indicators) and settles each twice: in batches (as `ersl run`
+weights, caps and indicators, a table keyed by code patterns, a bundle covering stays (whole, or their first days:
+per-day payments skip covered days), reported results that some providers lack (`reported`,
+`value`/`rank`/`region_mean` none, `unreported excluded`), a payment reading an
+optional parameter that is not given) and settles each twice: in batches (as `ersl run`
 does) and one unit at a time. The statements must be byte-identical, the table-band
 counts equal, and a run-time error must be the same error with the same words.
 """
@@ -51,6 +54,10 @@ LISTED_CONDITIONS = [
     "year(today) == 2022 and today >= 2022-06-01",
     "count(listed patients r at q where age(r) >= 65) > 1",
     "-(p.cni otherwise 0) < -1",
+    "month_end(today) >= 2022-06-30",
+    # listed counts at the month ends of earlier months (a date collection)
+    "not exists(MonthEnd d where listed_count(q, d) >= {n} within 2 months before month_start(today) - 1 day)",
+    "count(MonthStart d where listed_count(q, d) >= 1 within 3 months before today) >= 2",
 ]
 LISTED_RATES = [
     "age_rate(age(p))",
@@ -79,6 +86,9 @@ VISIT_CONDITIONS = [
     "v.mode in {{home, v.mode}}",  # a set that is not a literal: built per visit
     "count(Visit w where w.patient == v.patient within 30 days) >= 2",
     "exists(Visit w where w.patient == v.patient and w.profession == nurse within 10 days after)",
+    "count(Visit w where w.patient == v.patient within fönster) >= 2",  # a duration in months
+    "month_start(v.date) == 2022-03-01 or month_end(v.date) == v.date",
+    "sum(listed_count(v.provider, d) for MonthEnd d within 1 month before v.date) > {n}",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
@@ -90,6 +100,7 @@ VISIT_MONEY = [
     "dated_fee",  # 100 kr, from 2022-05-01 150 kr: read per distinct visit date
     "pick(fee(v.profession), 10 kr, v.mode == home)",
     "sum(5 kr for Visit w where w.patient == v.patient within 60 days)",
+    "(100 % - andel) * fee(v.profession)",  # the complement of a percent is a percent
 ]
 
 
@@ -254,6 +265,37 @@ payment "Vårddag" {{
   amount {draw(st.sampled_from(STAY_RATES))}
 }}
 
+param valfri: money?
+param kva_avgift = table of code kva {{
+  "NFB49"      -> 56300 kr
+  "NFB*"       -> 40000 kr
+  "NGB*"       -> 30000.50 kr
+  "NH" to "NJ" -> 100 kr
+}}
+
+payment "Åtgärd" {{
+  kind   variable
+  per    Procedure r
+  amount kva_avgift(r.code)  # "QDG" has no band: a run-time error
+}}
+
+bundle "Paket" {{
+  trigger  Procedure op where op.code in {{"NFB49", "NGB19", "NHA09"}}
+  price    5000 kr
+  includes {{
+    Stay x  within 20 days after  {draw(st.sampled_from(["", "at most 1", "at most 3 days", "at most 15 days"]))}
+    Visit x within 10 days after  at most 1
+  }}
+}}
+param andel: percent = 12.5 %
+param fönster: duration in months = 2 months
+
+payment "Valfri" {{
+  kind   variable
+  per    Visit v where v.mode == home
+  amount valfri + fee(v.profession)
+}}
+
 payment "Per månad" {{
   kind   fixed
   per    provider q each month
@@ -279,6 +321,25 @@ performance "Bonus" for provider q each year {{
     "Besökt" linear 20 % to 80 %
   }}
 }}
+
+indicator "Rapporterad" reported
+
+performance "Rapportbonus" for provider q each year {{
+  {draw(st.sampled_from(["bonus 1000 kr", "penalty 500 kr"]))}
+  {draw(st.sampled_from(["", "unreported excluded"]))}
+  indicators {{
+    "Rapporterad" {draw(st.sampled_from(SCORINGS))}
+    "Besökt"      linear 20 % to 80 %  weight 2
+  }}
+}}
+
+payment "Värde" {{
+  kind   performance
+  per    provider q each year where reported(q, "Rapporterad") or reported(q, "Besökt")
+  amount 100 kr * (value(q, "Rapporterad") otherwise 5 %)
+         + 10 kr * (rank(q, "Besökt") otherwise 0)
+         + 1 kr * (region_mean("Rapporterad") otherwise 0 %)
+}}
 """
     return contract(
         body, rounding=draw(st.sampled_from(["0.01 kr half_up per line", "1 kr down per unit"]))
@@ -297,13 +358,77 @@ def _outcome(source: str, records: list[dict], batches: bool):
     except ErslError as error:
         return ("error", str(error))
     event(f"fallbacks: {len(statement.run.bulk_fallbacks)}" if batches else "reference")
+    if statement.run.settler.episodes()[1].days:
+        event("days of stays covered by a bundle")
     return ("statement", statement.to_json(), statement.run.bands_hit)
+
+
+SCORINGS = ["linear 40 % to 90 %", "above 45 %", "at least 45 %", "if reported"]
+"""Scorings of the reported indicator; 0.45 is among the generated values."""
+
+
+@st.composite
+def results(draw, records: list[dict]) -> list[dict]:
+    """Reported results of the indicator "Rapporterad" for some providers (not all)."""
+    out = []
+    for record in records:
+        if record["type"] == "provider" and draw(st.booleans()):
+            value = draw(st.sampled_from(["0", "0.45", "0.7", "1"]))
+            out.append(
+                {
+                    "type": "indicator_result",
+                    "provider": record["id"],
+                    "indicator": "Rapporterad",
+                    "period": "2022",
+                    "value": value,
+                }
+            )
+    return out
+
+
+CODES = ["NFB49", "NFB.62", "NGB19", "NHA09", "NJB00", "NFB49", "NGB19", "NHA09", "QDG"]
+"""KVÅ codes of generated procedures: "QDG" (rare) has no band in `kva_avgift`."""
+
+
+@st.composite
+def procedures(draw, records: list[dict]) -> list[dict]:
+    """Procedures with KVÅ codes (some match a code band, a prefix, a range, none), half
+    of them a few days before a stay or visit of the same patient (so that the bundle's
+    episodes cover stays, days of stays and visits)."""
+    patients = [r["id"] for r in records if r["type"] == "patient"]
+    providers = [r["id"] for r in records if r["type"] == "provider"]
+    stays_ = [r for r in records if r["type"] == "stay"]
+    visits = [r for r in records if r["type"] == "visit"]
+    out = []
+    for k in range(draw(st.integers(1, 4))):
+        near = draw(st.sampled_from(["stay", "stay", "visit", "anywhere"]))
+        near = stays_ if near == "stay" else visits if near == "visit" else []
+        if near:
+            other = draw(st.sampled_from(near))
+            day = dt.date.fromisoformat(other.get("start") or other["date"])
+            date = day - dt.timedelta(days=draw(st.integers(0, 5)))
+            patient_id = other["patient"]
+        else:
+            date = draw(st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)))
+            patient_id = draw(st.sampled_from(patients))
+        out.append(
+            {
+                "type": "procedure",
+                "id": f"R{k}",
+                "patient": patient_id,
+                "provider": draw(st.sampled_from(providers)),
+                "date": date.isoformat(),
+                "code": draw(st.sampled_from(CODES)),
+            }
+        )
+    return out
 
 
 @st.composite
 def datasets_with_stays(draw) -> list[dict]:
     records = draw(datasets())
-    return records + draw(stays(records))
+    records = records + draw(stays(records))
+    return records + draw(results(records)) + draw(procedures(records))
 
 
 @SETTINGS

@@ -383,3 +383,147 @@ payment "Cap" {
         ("VC1", "2022-04", "Cap"): "100.00",  # 1200 × 2 × 0.5 / 12 = 100
         ("VC1", "2022-05", "Cap"): "200.00",  # 2400 × 2 × 0.5 / 12 = 200
     }
+
+
+WARRANTY = """
+codeset joints: kva { "NFB*" }
+param garanti: duration in months
+param lång_garanti: duration in years = 1 year
+
+function garantins_slut(d: date, längd: duration in months): date = d + längd
+
+bundle "Protes" {
+  trigger  Procedure op where op.code in joints
+  price    50000 kr
+  warranty {
+    covers  Procedure r where r.code == "NFS19"
+    period  garanti
+  }
+}
+
+payment "Åtgärd" {
+  kind   variable
+  per    Procedure r
+  amount 20000 kr
+}
+
+payment "Inom ett år" {
+  kind   variable
+  per    Procedure r where r.code == "NFS19" and r.date <= garantins_slut(2022-01-10, lång_garanti)
+  amount 1 kr
+}
+"""
+
+
+def _procedure(id: str, date: str, code: str) -> dict:
+    return {
+        "type": "procedure",
+        "id": id,
+        "patient": "P1",
+        "provider": "VC1",
+        "date": date,
+        "code": code,
+    }
+
+
+def test_a_duration_in_months_given_on_the_command_line(tmp_path, capsys):
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        _procedure("T1", "2022-01-10", "NFB49"),
+        _procedure("R1", "2022-04-10", "NFS19"),  # T + 3 months = 2022-04-10: covered
+        _procedure("R2", "2022-04-11", "NFS19"),  # one day later: paid 20000 kr
+    ]
+    code, out, err = run_cli(
+        capsys, tmp_path, contract(WARRANTY), records, params=["garanti=3months"]
+    )
+    assert code == 0, err
+    import json
+
+    lines = {(ln["period"], ln["name"]): ln["amount"] for ln in json.loads(out)["lines"]}
+    # "Inom ett år": R1 and R2 are on or before 2022-01-10 + 1 year (12 months), but R1
+    # is covered by the warranty (no per-event payment): 1 × 1 kr
+    assert lines == {
+        ("2022-01", "Protes"): "50000.00",
+        ("2022-04", "Åtgärd"): "20000.00",
+        ("2022-04", "Inom ett år"): "1.00",
+    }
+
+
+def test_a_duration_in_days_is_not_a_duration_in_months(tmp_path, capsys):
+    records = [provider("VC1"), patient("P1"), _procedure("T1", "2022-01-10", "NFB49")]
+    code, out, err = run_cli(
+        capsys, tmp_path, contract(WARRANTY), records, params=["garanti=90days"]
+    )
+    assert_clean_error(
+        code,
+        out,
+        err,
+        "the parameter `garanti` is duration in months, but `90days` is duration in days",
+        "give a duration in months, e.g. 3months or 1year",
+    )
+
+
+def test_the_complement_of_a_percent_is_a_percent(tmp_path):
+    """Issue 12: "(100 % − 30 %) × price" written as the source writes it."""
+    source = contract(
+        """
+param rabatt: percent = 30 %
+payment "Besök" {
+  kind   variable
+  per    Visit v
+  amount (100 % - rabatt) * 1000 kr + (100 % - 12.5 %) * 8 kr
+}
+"""
+    )
+    records = [provider("VC1"), patient("P1"), visit("V1", "P1", "VC1", "2022-03-01")]
+    # (1 − 0.30) × 1000 = 700; (1 − 0.125) × 8 = 7: 707.00
+    assert settle(tmp_path, source, records).lines == {("VC1", "2022-03", "Besök"): "707.00"}
+
+
+def test_a_table_keyed_by_codes_takes_code_patterns_as_bands(tmp_path):
+    """Issue 12: fee schedules written inline, the first band that holds a code wins."""
+    source = contract(
+        """
+param avgift = table of code kva {
+  "NFB49"      -> 56300 kr
+  "NFB*"       -> 40000 kr
+  "NH" to "NJ" -> 100 kr
+  else         -> 1 kr
+}
+payment "Åtgärd" {
+  kind   variable
+  per    Procedure r
+  amount avgift(r.code)
+}
+"""
+    )
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        _procedure("R1", "2022-03-01", "NFB49"),  # the exception: 56 300
+        _procedure("R2", "2022-03-02", "NFB.62"),  # "NFB*" (dots ignored): 40 000
+        _procedure("R3", "2022-03-03", "NJA09"),  # "NJ" within "NH".."NJ": 100
+        _procedure("R4", "2022-03-04", "NKA00"),  # after the range: else, 1
+    ]
+    settled = settle(tmp_path, source, records)
+    # 56 300 + 40 000 + 100 + 1 = 96 401
+    assert settled.lines == {("VC1", "2022-03", "Åtgärd"): "96401.00"}
+
+
+def test_a_code_no_band_holds_is_an_error_naming_it(tmp_path, capsys):
+    source = contract(
+        """
+param avgift = table of code kva {
+  "NFB*" -> 40000 kr
+}
+payment "Åtgärd" {
+  kind   variable
+  per    Procedure r
+  amount avgift(r.code)
+}
+"""
+    )
+    records = [provider("VC1"), patient("P1"), _procedure("R1", "2022-03-01", "QXX00")]
+    code, out, err = run_cli(capsys, tmp_path, source, records)
+    assert_clean_error(code, out, err, "the table `avgift` has no band for QXX00", "procedure R1")

@@ -287,6 +287,63 @@ miss(
     """,
 )
 
+# ------------------------------------------------------------------ code-keyed tables
+hit(
+    "code keys without else",
+    "L104",
+    """
+    param avgift = table of code kva {
+      "NFB49" -> 56300 kr
+      "NGB*"  -> 40000 kr
+    }
+    """,
+    4,
+    16,
+    "table of code kva",
+    ["keyed by codes", 'e.g. "OTHER"'],
+)
+hit(
+    "a code after the prefix that holds it",
+    "L102",
+    """
+    param avgift = table of code kva {
+      "NGB*"  -> 40000 kr
+      "NGB19" -> 45000 kr
+      else    -> 0 kr
+    }
+    """,
+    6,
+    3,
+    '"NGB19"',
+    ['the band `"NGB19"`', "is never used"],
+)
+miss(
+    "a code before the prefix that holds it is an exception",
+    "L102",
+    """
+    param avgift = table of code kva {
+      "NGB19"      -> 45000 kr
+      "NGB*"       -> 40000 kr
+      "NH" to "NJ" -> 100 kr
+      else         -> 0 kr
+    }
+    """,
+)
+hit(
+    "a code range written backwards",
+    "L103",
+    """
+    param avgift = table of code kva {
+      "NJ" to "NH" -> 100 kr
+      else         -> 0 kr
+    }
+    """,
+    5,
+    3,
+    '"NJ" to "NH"',
+    ["holds no key"],
+)
+
 # ------------------------------------------------------------------ L110, L112 linear levels
 PERFORMANCE = """
 indicator "I" {lib} for provider q {{
@@ -342,9 +399,20 @@ hit(
     10,
     20,
     "linear 85 % to 85 %",
-    ["85 % or more", "no partial score"],
+    ["a step, not a linear scale", "85 % or more"],
+)
+hit(
+    "the same parameter twice",
+    "L112",
+    "param andel: percent = dated {\n  from 2022-01-01 -> 85 %\n  from 2022-07-01 -> 80 %\n}\n"
+    + perf("linear andel to andel"),
+    15,
+    20,
+    "linear andel to andel",
+    ["`linear andel to andel`", "the full score at andel or more"],
 )
 miss("distinct levels", "L112", perf("linear 80 % to 85 %"))
+miss("the step written as `at least`", "L112", perf("at least 85 %"))
 
 # ------------------------------------------------------------------ L111 shares
 VISITS = """
@@ -716,6 +784,67 @@ miss(
     "L131",
     dated("  from 2022-01-01 -> 1200 kr/year\n  from 2022-07-01 -> 1300 kr/year"),
 )
+
+# ------------------------------------------------------------------ L150 optional parameters
+hit(
+    "payment reading an optional parameter through a function",
+    "L150",
+    """
+    param tillägg: money?
+    function hemtillägg(v: Visit): money = if v.mode == home then tillägg else 0 kr
+    # ersl: ignore[L201] a test of L150
+    payment "Hembesök" {
+      kind   variable
+      per    Visit v
+      amount hemtillägg(v)
+    }
+    """,
+    7,
+    1,
+    'payment "Hembesök"',
+    ['payment "Hembesök" is not paid unless the optional parameter `tillägg` is given'],
+)
+miss(
+    "a parameter with a value, even none",
+    "L150",
+    """
+    param tillägg: money? = none
+    # ersl: ignore[L201] a test of L150
+    payment "Hembesök" {
+      kind   variable
+      per    Visit v where tillägg != none
+      amount tillägg
+    }
+    """,
+)
+
+# ------------------------------------------------------------------ L206 unreported excluded
+UNREPORTED = """
+indicator "Nöjda" reported
+indicator "Vårdplan" for provider q {
+  population listed patients p at q
+  numerator  exists(Visit v where v.patient == p)
+}
+performance "Vite" for provider q each year {
+  penalty    10 kr/year * average_listed(q)
+%s
+  indicators {
+    "Nöjda"    %s
+    "Vårdplan" linear 50 %% to 80 %%
+  }
+}
+"""
+hit(
+    "a penalty that not reporting escapes",
+    "L206",
+    UNREPORTED % ("  unreported excluded", "above 80 %"),
+    11,
+    3,
+    "unreported excluded",
+    ['does not report "Nöjda" escapes the penalty', "more than reporting a low result"],
+)
+miss("the default scores 0", "L206", UNREPORTED % ("", "linear 60 % to 90 %"))
+miss("only paid for reporting", "L206", UNREPORTED % ("  unreported excluded", "if reported"))
 
 # ------------------------------------------------------------------ L201 variable without cap
 hit(

@@ -19,6 +19,7 @@ from pathlib import Path
 from ersl.highlight import (
     BUILTINS,
     CONSTANTS,
+    DATE_COLLECTIONS,
     DECLARATION_KEYWORDS,
     KEYWORDS,
     PSEUDO_KEYWORDS,
@@ -189,6 +190,7 @@ def build_grammar() -> dict:
                     # A built-in function when called (`month(d)`), and `today`.
                     match(words(BUILTINS, r"(?=[ \t]*\()"), SCOPES["builtin"]),
                     match(r"(?<!\w)today" + END, SCOPES["builtin"]),
+                    match(words(DATE_COLLECTIONS), SCOPES["builtin"]),
                     match(words(DECLARATION_KEYWORDS), declaration),
                     match(words(CONSTANTS), SCOPES["constant"]),
                     match(words(TYPE_KEYWORDS), SCOPES["type"]),
