@@ -52,6 +52,43 @@ class Line:
         }
 
 
+_NOT_SETTLED = {"payment": "not paid", "bundle": "not paid", "performance": "not paid"}
+
+
+@attrs.frozen
+class Notice:
+    """A line the run did not settle because it reads an optional parameter that was
+    not given (`kind` is payment, cap, performance or bundle)."""
+
+    name: str
+    kind: str
+    parameters: tuple[str, ...]
+    source: str
+
+    @property
+    def reason(self) -> str:
+        """`not paid: parameter `x` not given` (`not applied` for a cap)."""
+        verb = _NOT_SETTLED.get(self.kind, "not applied")
+        names = ", ".join(f"`{p}`" for p in self.parameters)
+        noun = "parameter" if len(self.parameters) == 1 else "parameters"
+        return f"{verb}: {noun} {names} not given"
+
+    @property
+    def message(self) -> str:
+        """The whole notice: `payment "X" not paid: parameter `x` not given`."""
+        return f'{self.kind} "{self.name}" {self.reason}'
+
+    def to_dict(self) -> dict:
+        """The notice's JSON object."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "parameters": list(self.parameters),
+            "message": self.message,
+            "source": self.source,
+        }
+
+
 @attrs.define
 class Statement:
     """A settled period: the contract it came from, its lines and per-payee totals."""
@@ -68,9 +105,12 @@ class Statement:
     explainer: Callable[..., dict] | None = attrs.field(default=None, repr=False)
     """`explainer(statement, payee, name, period)`: set by the settlement that made the
     statement (the statement layer knows nothing of how amounts were computed)."""
+    notices: list[Notice] = attrs.field(factory=list)
+    """Lines not settled because an optional parameter was not given, by name."""
 
     def __attrs_post_init__(self) -> None:
         self.lines = sorted(self.lines, key=Line.sort_key)
+        self.notices = sorted(self.notices, key=lambda n: n.name)
 
     def explain(self, payee: str, name: str, period: str | None = None) -> dict:
         """How a line was computed (SPEC §6.4): the `ersl.explanation/1` tree."""
@@ -88,8 +128,9 @@ class Statement:
         return dict(sorted(result.items()))
 
     def to_dict(self) -> dict:
-        """The statement as the JSON object of SPEC §6.3."""
-        return {
+        """The statement as the JSON object of SPEC §6.3; `notices` is added only when
+        a line was not settled for a missing optional parameter."""
+        result = {
             "format": FORMAT,
             "contract": {
                 "name": self.contract_name,
@@ -103,13 +144,19 @@ class Statement:
                 for payee, kinds in self.totals().items()
             },
         }
+        if self.notices:
+            result["notices"] = [notice.to_dict() for notice in self.notices]
+        return result
 
     def to_json(self) -> str:
         """Deterministic JSON text (two-space indent, UTF-8, trailing newline)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
     def to_csv(self) -> str:
-        """One row per line: payee, period, name, kind, units, amount, source."""
+        """One row per line: payee, period, name, kind, units, amount, source; then a
+        row per notice: no payee, the statement's period, the line's name, kind
+        `notice`, no units or amount, and as source where the line is and why it was
+        not settled."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["payee", "period", "name", "kind", "units", "amount", "source"])
@@ -118,11 +165,27 @@ class Statement:
             writer.writerow(
                 [d[k] for k in ("payee", "period", "name", "kind", "units", "amount", "source")]
             )
+        for notice in self.notices:
+            writer.writerow(
+                [
+                    "",
+                    self.period,
+                    notice.name,
+                    "notice",
+                    "",
+                    "",
+                    f"{notice.source}: {notice.reason}",
+                ]
+            )
         return out.getvalue()
 
     def to_text(self) -> str:
         """A readable table per payee: lines, subtotals per kind, total."""
         out = [f"{self.contract_name} — statement for {self.period}"]
+        if self.notices:
+            out.append("")
+            out.append("Not settled:")
+            out.extend(f"  {n.message} ({n.source})" for n in self.notices)
         if not self.lines:
             out.append("")
             out.append("(no lines: nothing is payable in this period)")

@@ -110,7 +110,7 @@ def _infer_again(symbols, decls: DeclarationChecker) -> None:
 
 def _show(key: str) -> str:
     kind, _, name = key.partition(":")
-    return f'"{name}"' if kind == "line" else name
+    return f'"{name}"' if kind in ("line", "indicator") else name
 
 
 def check(loaded: Loaded) -> CheckedContract:

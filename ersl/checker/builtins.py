@@ -221,7 +221,7 @@ def _line_name(checker, node: ast.Expr, scope) -> None:
     checker.facts.use(scope.owner, f"line:{node.value}", node.span)
 
 
-def _indicator_name(checker, node: ast.Expr) -> None:
+def _indicator_name(checker, node: ast.Expr, scope) -> None:
     if not isinstance(node, ast.StringLit):
         checker.error("E0406", "the indicator name must be written in quotes", node.span)
         return
@@ -232,6 +232,8 @@ def _indicator_name(checker, node: ast.Expr) -> None:
             node.span,
             help=did_you_mean(node.value, checker.symbols.indicators),
         )
+        return
+    checker.facts.use(scope.owner, f"indicator:{node.value}", node.span)
 
 
 def _paid(checker, node, scope):
@@ -258,7 +260,7 @@ def _indicator_fn(result: T.Type, with_provider: bool):
                 [_schema(checker, "Provider")],
                 f"the provider of `{node.func.name}`",
             )
-        _indicator_name(checker, node.args[-1])
+        _indicator_name(checker, node.args[-1], scope)
         return result
 
     return check

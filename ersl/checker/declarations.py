@@ -468,6 +468,8 @@ class DeclarationChecker:
                     help=did_you_mean(ref.name, self.symbols.indicators)
                     or "declare it with `indicator`, or `use` the file that does",
                 )
+            else:
+                self.exprs.facts.use(scope.owner, f"indicator:{ref.name}", ref.span)
             for bound in (ref.scoring.low, ref.scoring.high):
                 if bound is not None:
                     self.exprs.expect(bound, scope, [T.PERCENT], "a scoring level")

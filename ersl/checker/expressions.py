@@ -168,7 +168,10 @@ class ExpressionChecker:
         if name in s.params:
             self.facts.refs[id(node)] = ("param", name)
             self.facts.use(scope.owner, f"param:{name}", node.span)
-            return s.param_types.get(name, T.ERROR)
+            t = s.param_types.get(name, T.ERROR)
+            # An optional parameter (`T?`, no value) is never none where it is read: a
+            # line reading it is not settled when it is not given.
+            return T.strip_optional(t) if s.params[name].value is None else t
         if name in s.codesets:
             self.facts.refs[id(node)] = ("codeset", name)
             return T.CodesetT(s.codesets[name].system.name)
@@ -399,7 +402,7 @@ class ExpressionChecker:
         s = self.symbols
         if name in s.params:
             self.facts.use(scope.owner, f"param:{name}", node.func.span)
-            table = s.param_types.get(name, T.ERROR)
+            table = T.strip_optional(s.param_types.get(name, T.ERROR))
             self.facts.refs[id(node)] = ("table", name)
             if isinstance(table, T.ErrorT):
                 return table

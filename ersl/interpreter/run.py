@@ -9,6 +9,7 @@ import os
 from fractions import Fraction
 
 from ersl import ast
+from ersl import types as T
 from ersl.checker import CheckedContract
 from ersl.data.dataset import Dataset
 from ersl.data.records import Entity
@@ -173,34 +174,15 @@ class Run:
         """What had to be settled unit by unit after a batch gave up (for tests)."""
         self.settler = None
         self._p4p = None
-        self._check_required()
 
     # ------------------------------------------------------------ parameters
-    def _check_required(self) -> None:
-        missing = [
-            p
-            for name, p in self.symbols.params.items()
-            if p.value is None and name not in self.overrides
-        ]
-        if missing:
-            raise ErslError(
-                [
-                    Diagnostic(
-                        "E0901",
-                        f"the parameter `{p.name.name}` has no value",
-                        p.span,
-                        help=f"give it on the command line: --param {p.name.name}=…",
-                    )
-                    for p in missing
-                ],
-                self.checked.loaded.sources,
-            )
-
     def param(self, name: str, date: datetime.date):
         """The value of a parameter on `date` (dated values pick the entry in force)."""
         value = self.overrides.get(name)
         if value is None:
             value = self.symbols.params[name].value
+        if value is None and name not in self.overrides:
+            return self._absent(name)
         if not isinstance(value, (ast.Node,)):
             return value  # an input table or a ready value
         if isinstance(value, ast.DatedValue):
@@ -225,6 +207,18 @@ class Run:
             env = Env({}, date, Period(date, date, str(date)))
             self._values[key] = self.evaluator.eval(value, env)
         return self._values[key]
+
+    def _absent(self, name: str):
+        """A parameter declared without a value and not given: none when it is optional
+        (`T?`); a required one is demanded before settling when a settled line reads
+        it (`ersl.interpreter.demands`), so reading it elsewhere is an error here."""
+        if isinstance(self.symbols.param_types.get(name), T.Optional):
+            return None
+        raise EvalError(
+            f"the parameter `{name}` has no value",
+            help=f"give it on the command line: --param {name}=…",
+            code="E0901",
+        )
 
     def batching(self) -> bool:
         """Whether work may be done in batches now (not when tracing for an explanation)."""

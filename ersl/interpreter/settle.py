@@ -20,6 +20,7 @@ from ersl.gcpause import bulk_work
 from ersl.interpreter import bulk, caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes
+from ersl.interpreter.demands import check_required, unsettled_lines
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.explain import explain
@@ -32,7 +33,7 @@ from ersl.interpreter.units import (
     valid_range,
 )
 from ersl.interpreter.values import RateValue
-from ersl.statement import Line, Statement
+from ersl.statement import Line, Notice, Statement
 
 
 class Settler:
@@ -65,6 +66,11 @@ class Settler:
         self.keep_units = True
         """Settle payments unit by unit and keep every unit with its trace (coverage,
         explanations without pricing again); `Contract.settle` turns it off by default."""
+        self.unsettled = {
+            name: Notice(*fields) for name, fields in unsettled_lines(self, period).items()
+        }
+        """Lines not settled for a missing optional parameter (their notices), by name."""
+        check_required(self, period, self.unsettled)
 
     # ------------------------------------------------------------ errors
     def fail(
@@ -88,7 +94,12 @@ class Settler:
         """Episodes per bundle and the covered-record map, computed once on all data."""
         if self._episodes is None:
             try:
-                self._episodes = compute_episodes(self.run, self.symbols.bundles)
+                bundles = {
+                    name: bundle
+                    for name, bundle in self.symbols.bundles.items()
+                    if name not in self.unsettled
+                }
+                self._episodes = compute_episodes(self.run, bundles)
             except EvalError as error:
                 raise self.fail(
                     error,
@@ -367,7 +378,9 @@ class Settler:
         if name in self._lines:
             return self._lines[name]
         s = self.symbols
-        if name in s.payments:
+        if name.removesuffix(": charge") in self.unsettled:
+            drafts = []
+        elif name in s.payments:
             drafts = self.payment_lines(s.payments[name])
         elif name in s.caps:
             drafts = self.cap_lines(s.caps[name])
@@ -425,6 +438,7 @@ class Settler:
             self.period.label,
             lines,
             explainer=explain,
+            notices=list(self.unsettled.values()),
         )
         statement.explanations = {
             (d.payee.id, d.period.label, d.name): d

@@ -5,7 +5,8 @@ The differential property generates contracts from the expression forms the batc
 handle (bindings, fields and time-varying attributes, tables with and without a band
 for every key, arithmetic on numbers and rates, `and`/`or`/`not`/`if`/`otherwise`,
 `in` with literal sets, user functions, `age`, `listed_at`, `count`/`exists`/`sum`,
-weights, caps and indicators) and settles each twice: in batches (as `ersl run`
+weights, caps and indicators, a payment reading an optional parameter that is not
+given) and settles each twice: in batches (as `ersl run`
 does) and one unit at a time. The statements must be byte-identical, the table-band
 counts equal, and a run-time error must be the same error with the same words.
 """
@@ -252,6 +253,14 @@ payment "Vårddag" {{
   kind   variable
   per    Stay s each day{"" if stay_where is None else " where " + stay_where}
   amount {draw(st.sampled_from(STAY_RATES))}
+}}
+
+param valfri: money?
+
+payment "Valfri" {{
+  kind   variable
+  per    Visit v where v.mode == home
+  amount valfri + fee(v.profession)
 }}
 
 payment "Per månad" {{

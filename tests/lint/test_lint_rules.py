@@ -717,6 +717,39 @@ miss(
     dated("  from 2022-01-01 -> 1200 kr/year\n  from 2022-07-01 -> 1300 kr/year"),
 )
 
+# ------------------------------------------------------------------ L140 optional parameters
+hit(
+    "payment reading an optional parameter through a function",
+    "L140",
+    """
+    param tillägg: money?
+    function hemtillägg(v: Visit): money = if v.mode == home then tillägg else 0 kr
+    # ersl: ignore[L201] a test of L140
+    payment "Hembesök" {
+      kind   variable
+      per    Visit v
+      amount hemtillägg(v)
+    }
+    """,
+    7,
+    1,
+    'payment "Hembesök"',
+    ['payment "Hembesök" is not paid unless the optional parameter `tillägg` is given'],
+)
+miss(
+    "a parameter with a value, even none",
+    "L140",
+    """
+    param tillägg: money? = none
+    # ersl: ignore[L201] a test of L140
+    payment "Hembesök" {
+      kind   variable
+      per    Visit v where tillägg != none
+      amount tillägg
+    }
+    """,
+)
+
 # ------------------------------------------------------------------ L201 variable without cap
 hit(
     "uncapped visit fee",
