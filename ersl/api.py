@@ -127,9 +127,20 @@ def _parse_value(name: str, text: str, checked: CheckedContract):
         raise usage_error(
             "E0909",
             f"the parameter `{name}` is {wanted.describe()}, but `{text}` is {actual.describe()}",
-            "give the value with its unit, e.g. 225 kr" if wanted == T.MONEY else None,
+            _value_hint(wanted),
         )
     return value
+
+
+def _value_hint(wanted: T.Type) -> str | None:
+    """How to write a value of the wanted type on the command line."""
+    if wanted == T.MONEY:
+        return "give the value with its unit, e.g. 225 kr"
+    if isinstance(T.strip_optional(wanted), T.Duration):
+        unit = T.strip_optional(wanted).unit
+        example = "3months or 1year" if unit == "months" else "30days or 2weeks"
+        return f"give a duration in {unit}, e.g. {example}"
+    return None
 
 
 def _table_from_csv(name: str, path: str, wanted: T.TableT, contract: Contract):

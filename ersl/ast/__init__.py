@@ -13,6 +13,7 @@ and `module` — and are all re-exported here, so code writes `ast.Payment`.
 from ersl.ast.base import (
     CodeType,
     Comment,
+    DurationType,
     Ident,
     NamedType,
     Node,
@@ -166,6 +167,7 @@ __all__ = [
     "ProviderBasis",
     "Quantity",
     "RateType",
+    "DurationType",
     "Rounding",
     "SchemaDecl",
     "Scoring",

@@ -50,6 +50,14 @@ class RateType(Node):
 
 
 @attrs.frozen
+class DurationType(Node):
+    """`duration in months` (also in days, weeks, years): a duration counted in one unit."""
+
+    base: Ident
+    unit: Ident
+
+
+@attrs.frozen
 class SetType(Node):
     """`set of T`."""
 
@@ -78,7 +86,7 @@ class OptionalType(Node):
     inner: TypeExpr
 
 
-TypeExpr = NamedType | RateType | SetType | CodeType | TableType | OptionalType
+TypeExpr = NamedType | RateType | DurationType | SetType | CodeType | TableType | OptionalType
 
 
 def walk(node: Node | None):

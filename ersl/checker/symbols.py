@@ -17,6 +17,8 @@ from ersl.diagnostics import Diagnostic, Note, did_you_mean
 from ersl.span import Span
 
 EPISODE = "Episode"
+DURATION_UNITS = {"days": T.DAYS, "weeks": T.DAYS, "months": T.MONTHS, "years": T.MONTHS}
+"""`duration in UNIT`: weeks count in days, years in months (a year is 12 months)."""
 
 
 @attrs.define
@@ -209,9 +211,36 @@ class SymbolBuilder:
                     )
                     return T.ERROR
                 return T.Rate(per.name)
+            case ast.DurationType(base=base, unit=unit):
+                return self._duration_type(base, unit)
             case ast.NamedType(name=name):
                 return self.named_type(name)
         raise AssertionError(node)  # pragma: no cover
+
+    def _duration_type(self, base: ast.Ident, unit: ast.Ident) -> T.Type:
+        """`duration in days|weeks` (counted in days) or `in months|years` (in months)."""
+        if base.name != "duration":
+            self.errors.append(
+                Diagnostic(
+                    "E0302",
+                    f"only a duration is counted in a unit, not `{base.name}`",
+                    base.span,
+                    help="write `duration in months` or `duration in days`",
+                )
+            )
+            return T.ERROR
+        if unit.name not in DURATION_UNITS:
+            self.errors.append(
+                Diagnostic(
+                    "E0302",
+                    f"`{unit.name}` is not a unit of time",
+                    unit.span,
+                    help=did_you_mean(unit.name, DURATION_UNITS)
+                    or "count a duration in days, weeks, months or years",
+                )
+            )
+            return T.ERROR
+        return DURATION_UNITS[unit.name]
 
     def named_type(self, name: ast.Ident) -> T.Type:
         """The type named `name`: a primitive, `duration`, an enum or a schema type."""

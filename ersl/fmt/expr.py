@@ -132,6 +132,8 @@ def type_text(node: object) -> str:
         return node.name.name
     if isinstance(node, ast.RateType):
         return f"{node.base.name} per {node.per.name}"
+    if isinstance(node, ast.DurationType):
+        return f"{node.base.name} in {node.unit.name}"
     if isinstance(node, ast.SetType):
         return f"set of {type_text(node.element)}"
     if isinstance(node, ast.CodeType):

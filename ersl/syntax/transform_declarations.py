@@ -95,6 +95,10 @@ class DeclarationRules(AstBuilder):
         base, per = children
         return ast.RateType(self._ident(base), self._ident(per), span=self._span(meta))
 
+    def duration_type(self, meta, children):
+        base, unit = children
+        return ast.DurationType(self._ident(base), self._ident(unit), span=self._span(meta))
+
     def set_type(self, meta, children):
         return ast.SetType(children[0], span=self._span(meta))
 

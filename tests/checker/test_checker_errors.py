@@ -657,6 +657,47 @@ case(
     ["day, month or year"],
 )
 
+# `param x: ` is 9 characters: `money` is col 10.
+case(
+    "E0302 only a duration is counted in a unit",
+    """
+    param x: money in months
+    """,
+    "E0302",
+    1,
+    10,
+    "money",
+    ["only a duration is counted in a unit", "`money`"],
+    ["duration in months"],
+)
+
+# `param x: duration in ` is 21 characters: `monts` is col 22.
+case(
+    "E0302 not a unit of time",
+    """
+    param x: duration in monts
+    """,
+    "E0302",
+    1,
+    22,
+    "monts",
+    ["`monts` is not a unit of time"],
+    ["did you mean `months`"],
+)
+
+# a duration in months is not a duration in days: `param x: duration in days = ` is 28.
+case(
+    "E0405 months given for a duration in days",
+    """
+    param x: duration in days = 3 months
+    """,
+    "E0405",
+    1,
+    29,
+    "3 months",
+    ["declared duration in days", "duration in months"],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",

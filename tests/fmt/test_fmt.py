@@ -533,6 +533,7 @@ TYPE_NAMES = [
     "decimal",
     "money",
     "money per year",
+    "duration in months",
     "set of int",
     "code icd10",
     "text?",

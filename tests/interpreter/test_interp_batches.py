@@ -80,6 +80,7 @@ VISIT_CONDITIONS = [
     "v.mode in {{home, v.mode}}",  # a set that is not a literal: built per visit
     "count(Visit w where w.patient == v.patient within 30 days) >= 2",
     "exists(Visit w where w.patient == v.patient and w.profession == nurse within 10 days after)",
+    "count(Visit w where w.patient == v.patient within fönster) >= 2",  # a duration in months
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
@@ -256,6 +257,7 @@ payment "Vårddag" {{
 }}
 
 param valfri: money?
+param fönster: duration in months = 2 months
 
 payment "Valfri" {{
   kind   variable

@@ -383,3 +383,82 @@ payment "Cap" {
         ("VC1", "2022-04", "Cap"): "100.00",  # 1200 × 2 × 0.5 / 12 = 100
         ("VC1", "2022-05", "Cap"): "200.00",  # 2400 × 2 × 0.5 / 12 = 200
     }
+
+
+WARRANTY = """
+codeset joints: kva { "NFB*" }
+param garanti: duration in months
+param lång_garanti: duration in years = 1 year
+
+function garantins_slut(d: date, längd: duration in months): date = d + längd
+
+bundle "Protes" {
+  trigger  Procedure op where op.code in joints
+  price    50000 kr
+  warranty {
+    covers  Procedure r where r.code == "NFS19"
+    period  garanti
+  }
+}
+
+payment "Åtgärd" {
+  kind   variable
+  per    Procedure r
+  amount 20000 kr
+}
+
+payment "Inom ett år" {
+  kind   variable
+  per    Procedure r where r.code == "NFS19" and r.date <= garantins_slut(2022-01-10, lång_garanti)
+  amount 1 kr
+}
+"""
+
+
+def _procedure(id: str, date: str, code: str) -> dict:
+    return {
+        "type": "procedure",
+        "id": id,
+        "patient": "P1",
+        "provider": "VC1",
+        "date": date,
+        "code": code,
+    }
+
+
+def test_a_duration_in_months_given_on_the_command_line(tmp_path, capsys):
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        _procedure("T1", "2022-01-10", "NFB49"),
+        _procedure("R1", "2022-04-10", "NFS19"),  # T + 3 months = 2022-04-10: covered
+        _procedure("R2", "2022-04-11", "NFS19"),  # one day later: paid 20000 kr
+    ]
+    code, out, err = run_cli(
+        capsys, tmp_path, contract(WARRANTY), records, params=["garanti=3months"]
+    )
+    assert code == 0, err
+    import json
+
+    lines = {(ln["period"], ln["name"]): ln["amount"] for ln in json.loads(out)["lines"]}
+    # "Inom ett år": R1 and R2 are on or before 2022-01-10 + 1 year (12 months), but R1
+    # is covered by the warranty (no per-event payment): 1 × 1 kr
+    assert lines == {
+        ("2022-01", "Protes"): "50000.00",
+        ("2022-04", "Åtgärd"): "20000.00",
+        ("2022-04", "Inom ett år"): "1.00",
+    }
+
+
+def test_a_duration_in_days_is_not_a_duration_in_months(tmp_path, capsys):
+    records = [provider("VC1"), patient("P1"), _procedure("T1", "2022-01-10", "NFB49")]
+    code, out, err = run_cli(
+        capsys, tmp_path, contract(WARRANTY), records, params=["garanti=90days"]
+    )
+    assert_clean_error(
+        code,
+        out,
+        err,
+        "the parameter `garanti` is duration in months, but `90days` is duration in days",
+        "give a duration in months, e.g. 3months or 1year",
+    )
