@@ -64,6 +64,7 @@ DECLARATION_KEYWORDS: tuple[str, ...] = (
     "contract",
     "enum",
     "event",
+    "excluded",
     "extend",
     "function",
     "indicator",
@@ -74,6 +75,7 @@ DECLARATION_KEYWORDS: tuple[str, ...] = (
     "record",
     "span",
     "test",
+    "unreported",
     "use",
 )
 
@@ -221,6 +223,7 @@ BUILTINS: tuple[str, ...] = (
     "paid",
     "rank",
     "region_mean",
+    "reported",
     "round",
     "size",
     "split",

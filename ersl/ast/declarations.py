@@ -317,7 +317,8 @@ class IndicatorRef(Node):
 
 @attrs.frozen
 class Performance(Node):
-    """`performance "Name" for provider q [each P] { bonus|penalty, indicators }`."""
+    """`performance "Name" for provider q [each P] { bonus|penalty, indicators,
+    [unreported excluded] }`."""
 
     name: str
     provider_var: Ident
@@ -327,6 +328,10 @@ class Performance(Node):
     indicators: tuple[IndicatorRef, ...]
     valid: DateRange | None
     doc: str | None = None
+    unreported: Ident | None = None
+    """`unreported excluded` (the word `excluded`, spanning the clause): a reported
+    indicator without a value is left out with its weight; without the clause it scores
+    0 and keeps its weight."""
 
 
 @attrs.frozen

@@ -312,9 +312,23 @@ BUILTINS: dict[str, Builtin] = {
     "abs": Builtin(_abs),
     "round": Builtin(_round),
     "paid": Builtin(_paid),
-    "value": Builtin(_indicator_fn(T.PERCENT, True)),
-    "rank": Builtin(_indicator_fn(T.INT, True)),
-    "region_mean": Builtin(_indicator_fn(T.PERCENT, False)),
+    "value": Builtin(
+        _indicator_fn(T.Optional(T.PERCENT), True),
+        doc="the indicator's result for q in the period; none where it has no result",
+    ),
+    "rank": Builtin(
+        _indicator_fn(T.Optional(T.INT), True),
+        doc="1 + the providers with a strictly better result; none where q has no result",
+    ),
+    "region_mean": Builtin(
+        _indicator_fn(T.Optional(T.PERCENT), False),
+        doc="the mean result over the providers with one; none where no provider has one",
+    ),
+    "reported": Builtin(
+        _indicator_fn(T.BOOL, True),
+        doc="whether the indicator has a result for q in the period (a reported value, "
+        "or a population that is not empty)",
+    ),
     "monthly_average": Builtin(_monthly_average),
     "count": Builtin(_count),
     "exists": Builtin(_exists),

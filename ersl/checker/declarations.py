@@ -201,10 +201,15 @@ class DeclarationChecker:
         scope = Scope(bindings=bindings, owner=f"function:{decl.name.name}")
         actual = self.exprs.expr(decl.body, scope, result)
         if not T.assignable(actual, result):
+            maybe_none = isinstance(actual, T.Optional) and T.assignable(actual.inner, result)
             self.error(
                 "E0405",
                 f"`{decl.name.name}` should give {result.describe()} but its body is {actual.describe()}",
                 decl.body.span,
+                help=f"the body may be none (e.g. `value` where there is no result): say what "
+                f"to use then with `otherwise`, or declare the result `{result.describe()}?`"
+                if maybe_none
+                else None,
             )
 
     # ------------------------------------------------------------ payments

@@ -73,6 +73,7 @@ KEYWORDS = {
     "bonus_clause": "bonus",
     "penalty_clause": "penalty",
     "indicators_clause": "indicators",
+    "unreported_clause": "unreported",
     "trigger_clause": "trigger",
     "price_clause": "price",
     "includes_clause": "includes",
@@ -197,6 +198,8 @@ def _builder(p: BlockPrinter, decl: object, rule: str, tree, counters: dict) -> 
         return _text(p, string(value))
     if rule == "for_any_data":
         return _text(p, "")
+    if rule == "unreported_clause":
+        return _text(p, "excluded")
     if rule == "for_every":
         return _text(p, decl.every_provider.name)
     if rule == "indicators_clause":

@@ -130,15 +130,15 @@ def _paid(ev, node, env):
 
 
 def _value(ev, node, env):
+    """The result, or none where the indicator has none (empty population, nothing
+    reported): `value(q, "I") otherwise 0 %` says what to use then."""
     provider = _arg(ev, node, env, 0)
-    result = ev.run.indicator_results(node.args[1].value, env.period).get(provider.id)
-    if result is None:
-        raise EvalError(
-            f'the indicator "{node.args[1].value}" does not apply to provider {provider.id} in {env.period.label}',
-            help="its population is empty or no value was reported",
-            code="E0906",
-        )
-    return result
+    return ev.run.indicator_results(node.args[1].value, env.period).get(provider.id)
+
+
+def _reported(ev, node, env):
+    provider = _arg(ev, node, env, 0)
+    return provider.id in ev.run.indicator_results(node.args[1].value, env.period)
 
 
 def _rank(ev, node, env):
@@ -146,7 +146,7 @@ def _rank(ev, node, env):
     name = node.args[1].value
     results = ev.run.indicator_results(name, env.period)
     if provider.id not in results:
-        return _value(ev, node, env)
+        return None
     lower = ev.run.checked.symbols.indicators[name].lower_is_better
     mine = results[provider.id]
     better = sum(1 for r in results.values() if (r < mine if lower else r > mine))
@@ -157,9 +157,7 @@ def _region_mean(ev, node, env):
     name = node.args[0].value
     results = ev.run.indicator_results(name, env.period)
     if not results:
-        raise EvalError(
-            f'the indicator "{name}" applies to no provider in {env.period.label}', code="E0906"
-        )
+        return None
     return sum(results.values(), Fraction(0)) / len(results)
 
 
@@ -250,6 +248,7 @@ BUILTINS = {
     "paid": _paid,
     "value": _value,
     "rank": _rank,
+    "reported": _reported,
     "region_mean": _region_mean,
     "monthly_average": _monthly_average,
     "count": _count,

@@ -214,11 +214,12 @@ def render_text(tree: dict) -> str:
                     if ind["population"] is not None
                     else ""
                 )
-                state = (
-                    f"result {ind['result']}, attainment {ind['attainment']}"
-                    if ind["applies"]
-                    else "does not apply"
-                )
+                if not ind["applies"]:
+                    state = "does not apply"
+                elif ind["result"] is None:
+                    state = f"not reported, attainment {ind['attainment']}"
+                else:
+                    state = f"result {ind['result']}, attainment {ind['attainment']}"
                 out.append(f'    "{ind["indicator"]}": {counts}{state}, weight {ind["weight"]}')
         out.append(f"  units: {item['units']}; exact total: {item['exact_total']} kr")
         r = item["rounding"]

@@ -88,15 +88,19 @@ def _counts(settler, indicator: ast.Indicator, provider, period: Period) -> tupl
     return population, numerator
 
 
-def score(settler, ref: ast.IndicatorRef, provider, period: Period) -> Fraction | None:
-    """The attainment of one indicator line (0..1), or None when it does not apply."""
+def score(
+    settler, ref: ast.IndicatorRef, provider, period: Period, excluded: bool = False
+) -> Fraction | None:
+    """The attainment of one indicator line (0..1), or None when it does not apply: an
+    empty population, or — only with `unreported excluded` — no reported value. By
+    default a reported indicator without a value scores 0 and keeps its weight."""
     indicator = settler.symbols.indicators[ref.name]
     result = indicator_result(settler, indicator, provider, period)
     scoring = ref.scoring
     if scoring.kind == "reported":
         return Fraction(1 if result is not None else 0)
     if result is None:
-        return None
+        return Fraction(0) if indicator.reported and not excluded else None
     ev = settler.run.evaluator
     env = Env({}, period.end, period)
     low = Fraction(ev._operand(scoring.low, env))
@@ -124,7 +128,7 @@ def performance_lines(settler, perf: ast.Performance) -> list[LineDraft]:
             env = Env({perf.provider_var.name: provider}, period.end, period)
             try:
                 for ref in perf.indicators:
-                    attainment = score(settler, ref, provider, period)
+                    attainment = score(settler, ref, provider, period, perf.unreported is not None)
                     weight = (
                         Fraction(1)
                         if ref.weight is None

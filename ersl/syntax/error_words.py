@@ -28,7 +28,7 @@ DECL_WORDS = frozenset(
 CLAUSE_WORDS = frozenset(
     "version region valid settle reconcile rounding kind per amount weight payee applies "
     "measure limit above population numerator exclude bonus penalty indicators trigger "
-    "price includes warranty covers period extend given expect check".split()
+    "price includes warranty covers period extend given expect check unreported".split()
 )
 # Blocks whose body is a sequence of clauses, and a header that opens each (for probing).
 BLOCK_PREFIXES = {
@@ -144,6 +144,7 @@ CLAUSE_EXAMPLES: dict[str, str] = {
     "exclude": "exclude age(p) < 18",
     "bonus": "bonus 30 kr/year * average_listed(q)",
     "penalty": "penalty 15 kr/year * average_listed(q)",
+    "unreported": "unreported excluded",
     "trigger": "trigger Procedure op where op.code in hip_knee_arthroplasty",
     "price": "price 56300 kr",
     "covers": "covers Procedure r where r.code in joint_reoperation",

@@ -33,7 +33,7 @@ _SINGLE_CLAUSES = {
     "payment": ("kind", "per", "amount", "valid", "payee"),
     "cap": ("applies", "measure", "limit", "above", "valid"),
     "indicator": ("population", "numerator", "exclude"),
-    "performance": ("bonus", "penalty", "indicators", "valid"),
+    "performance": ("bonus", "penalty", "indicators", "unreported", "valid"),
     "bundle": ("trigger", "price", "includes", "warranty", "valid"),
     "warranty": ("covers", "period", "extend"),
     "test": ("period", "given", "expect"),

@@ -183,12 +183,17 @@ class BlockRules(AstBuilder):
             penalty=c.get("penalty"),
             indicators=c.get("indicators", ()),
             valid=c.get("valid"),
+            unreported=c.get("unreported"),
             span=self._span(meta),
         )
 
     bonus_clause = clause_rule("bonus", first)
     penalty_clause = clause_rule("penalty", first)
     indicators_clause = clause_rule("indicators", all_present)
+
+    def unreported_clause(self, meta, children):
+        word = ast.Ident("excluded", span=self._span(meta))
+        return Clause("unreported", word, self._span(meta))
 
     def indicator_ref(self, meta, children):
         name, scoring, weight = children

@@ -698,6 +698,43 @@ case(
     ["declared duration in days", "duration in months"],
 )
 
+# `value` is none where there is no result: `function f(q: Provider): percent = ` is 36.
+case(
+    "E0405 a function giving value without otherwise",
+    """
+    use stdlib "schema/sweden"
+    indicator "Nöjda" reported
+    function f(q: Provider): percent = value(q, "Nöjda")
+    """,
+    "E0405",
+    3,
+    36,
+    'value(q, "Nöjda")',
+    ["should give percent", "percent?"],
+    ["may be none", "otherwise", "percent?"],
+)
+
+# `reported` takes a provider and an indicator: `  per    provider q each year where ` is
+# 36 characters, the call at col 37.
+case(
+    "E0406 reported without its provider",
+    """
+    use stdlib "schema/sweden"
+    indicator "Nöjda" reported
+    payment "P" {
+      kind   performance
+      per    provider q each year where reported("Nöjda")
+      amount 1 kr
+    }
+    """,
+    "E0406",
+    5,
+    37,
+    'reported("Nöjda")',
+    ["`reported` takes 2 arguments"],
+    ['reported(q, "Indicator")'],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",
@@ -1461,16 +1498,16 @@ case(
     ["the payee of `paid`", "must be Provider", "int"],
 )
 
-# `function f(q: Provider): percent = value(q, ` is 44 characters.
+# `function f(q: Provider): percent? = value(q, ` is 45 characters.
 case(
     "E0406 value with an unquoted indicator name",
     """
     use stdlib "schema/sweden"
-    function f(q: Provider): percent = value(q, q)
+    function f(q: Provider): percent? = value(q, q)
     """,
     "E0406",
     2,
-    45,
+    46,
     "q)",
     ["indicator name must be written in quotes"],
 )
@@ -1480,11 +1517,11 @@ case(
     """
     use stdlib "schema/sweden"
     indicator "Blodtryck" reported
-    function f(q: Provider): percent = value(q, "Blodtryk")
+    function f(q: Provider): percent? = value(q, "Blodtryk")
     """,
     "E0305",
     3,
-    45,
+    46,
     '"Blodtryk"',
     ["no indicator named", '"Blodtryk"'],
     ["did you mean `Blodtryck`"],

@@ -722,6 +722,8 @@ def declarations(draw) -> str:
             draw(st.sampled_from(["bonus", "penalty"])) + f" {expr(draw)}",
             block(draw, "indicators", refs, list_sep),
         ]
+        if draw(maybe):
+            clauses.append("unreported excluded")
         return clause_block(draw, f"performance {name} for provider q each year", clauses)
     if kind == "bundle":
         items = []

@@ -5,8 +5,9 @@ The differential property generates contracts from the expression forms the batc
 handle (bindings, fields and time-varying attributes, tables with and without a band
 for every key, arithmetic on numbers and rates, `and`/`or`/`not`/`if`/`otherwise`,
 `in` with literal sets, user functions, `age`, `listed_at`, `count`/`exists`/`sum`,
-weights, caps and indicators, a payment reading an optional parameter that is not
-given) and settles each twice: in batches (as `ersl run`
+weights, caps and indicators, reported results that some providers lack (`reported`,
+`value`/`rank`/`region_mean` none, `unreported excluded`), a payment reading an
+optional parameter that is not given) and settles each twice: in batches (as `ersl run`
 does) and one unit at a time. The statements must be byte-identical, the table-band
 counts equal, and a run-time error must be the same error with the same words.
 """
@@ -290,6 +291,25 @@ performance "Bonus" for provider q each year {{
     "Besökt" linear 20 % to 80 %
   }}
 }}
+
+indicator "Rapporterad" reported
+
+performance "Rapportbonus" for provider q each year {{
+  {draw(st.sampled_from(["bonus 1000 kr", "penalty 500 kr"]))}
+  {draw(st.sampled_from(["", "unreported excluded"]))}
+  indicators {{
+    "Rapporterad" {draw(st.sampled_from(["linear 40 % to 90 %", "above 45 %", "if reported"]))}
+    "Besökt"      linear 20 % to 80 %  weight 2
+  }}
+}}
+
+payment "Värde" {{
+  kind   performance
+  per    provider q each year where reported(q, "Rapporterad") or reported(q, "Besökt")
+  amount 100 kr * (value(q, "Rapporterad") otherwise 5 %)
+         + 10 kr * (rank(q, "Besökt") otherwise 0)
+         + 1 kr * (region_mean("Rapporterad") otherwise 0 %)
+}}
 """
     return contract(
         body, rounding=draw(st.sampled_from(["0.01 kr half_up per line", "1 kr down per unit"]))
@@ -312,9 +332,28 @@ def _outcome(source: str, records: list[dict], batches: bool):
 
 
 @st.composite
+def results(draw, records: list[dict]) -> list[dict]:
+    """Reported results of the indicator "Rapporterad" for some providers (not all)."""
+    out = []
+    for record in records:
+        if record["type"] == "provider" and draw(st.booleans()):
+            value = draw(st.sampled_from(["0", "0.45", "0.7", "1"]))
+            out.append(
+                {
+                    "type": "indicator_result",
+                    "provider": record["id"],
+                    "indicator": "Rapporterad",
+                    "period": "2022",
+                    "value": value,
+                }
+            )
+    return out
+
+
+@st.composite
 def datasets_with_stays(draw) -> list[dict]:
     records = draw(datasets())
-    return records + draw(stays(records))
+    return records + draw(stays(records)) + draw(results(records))
 
 
 @SETTINGS

@@ -1,5 +1,9 @@
 """SPEC §3.6 caps and §3.7 indicators and performance (normative), with every
-expected amount computed by hand from the rule (arithmetic in the comments)."""
+expected amount computed by hand from the rule (arithmetic in the comments).
+
+Issue 12 changes §3.7 on purpose: a reported indicator without a value scores 0 and
+keeps its weight unless the performance says `unreported excluded`, and `value`,
+`rank` and `region_mean` are none where there is no result."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from interp_settle import (
     settle,
     visit,
 )
+
+from ersl.errors import ErslError
 
 # ====================================================================== caps
 
@@ -510,20 +516,20 @@ performance "Kvalitet" for provider q each year {
     }
 
 
-def test_reported_value_scored_linear_and_unreported_not_applicable(tmp_path):
-    body = (
-        INDICATORS
-        + """
+REPORTED_LINEAR = """
 performance "Kvalitet" for provider q each year {
   bonus 100 kr
+%s
   indicators {
-    "Nöjda"     linear 50 % to 100 %  weight 3
-    "Blodtryck" linear 50 % to 75 %   weight 1
+    "Nöjda"     linear 50 %% to 100 %%  weight 3
+    "Blodtryck" linear 50 %% to 75 %%   weight 1
   }
 }
 """
-    )
-    data = (
+
+
+def _reported_linear_data():
+    return (
         [provider("A"), provider("B"), provider("C")]
         + listed("A", 4)
         + bp("A", [1, 2])
@@ -531,11 +537,28 @@ performance "Kvalitet" for provider q each year {
         + bp("B", [1, 2, 3])
         + [result("A", "Nöjda", "2022", "0.8"), result("C", "Nöjda", "2022", "0.55")]
     )
-    s = settle(tmp_path, body, data)
+
+
+def test_an_unreported_indicator_scores_0_and_keeps_its_weight(tmp_path):
+    """Issue 12 changes SPEC §3.7's default: "paid only on reported results"."""
+    s = settle(tmp_path, INDICATORS + REPORTED_LINEAR % "", _reported_linear_data())
     # A: Nöjda 0.8 -> (0.8 − 0.5)/0.5 = 0.6 (w 3); Blodtryck 50 % -> 0 (w 1)
     #    100 × (3 × 0.6 + 0)/4 = 45.00
-    # B: Nöjda unreported -> not applicable; Blodtryck 75 % -> 1: 100 × 1/1 = 100.00
-    # C: Nöjda 0.55 -> 0.05/0.5 = 0.1; Blodtryck empty -> n/a: 100 × 0.1 = 10.00
+    # B: Nöjda unreported -> 0 (w 3); Blodtryck 75 % -> 1 (w 1): 100 × (0 + 1)/4 = 25.00
+    # C: Nöjda 0.55 -> 0.05/0.5 = 0.1; Blodtryck empty population -> not applicable:
+    #    100 × 0.1 = 10.00
+    assert s.of(name="Kvalitet") == {
+        ("A", "2022", "Kvalitet"): "45.00",
+        ("B", "2022", "Kvalitet"): "25.00",
+        ("C", "2022", "Kvalitet"): "10.00",
+    }
+
+
+def test_unreported_excluded_leaves_an_unreported_indicator_out(tmp_path):
+    body = INDICATORS + REPORTED_LINEAR % "  unreported excluded"
+    s = settle(tmp_path, body, _reported_linear_data())
+    # A and C as without the clause (45.00, 10.00): both have a Nöjda value;
+    # B: Nöjda unreported -> left out with its weight; Blodtryck 75 % -> 1: 100 × 1/1
     assert s.of(name="Kvalitet") == {
         ("A", "2022", "Kvalitet"): "45.00",
         ("B", "2022", "Kvalitet"): "100.00",
@@ -543,10 +566,20 @@ performance "Kvalitet" for provider q each year {
     }
 
 
-def test_unreported_above_is_not_applicable_and_none_applicable_gives_no_line(tmp_path):
+def test_unreported_above_scores_0_and_excluded_gives_no_line(tmp_path):
     data = [provider("A"), provider("B"), result("A", "Nöjda", "2022", "0.61")]
     s = settle(tmp_path, INDICATORS + one_indicator("above 60 %", name="Nöjda"), data)
-    # A: 0.61 > 0.60 -> 100.00; B: nothing reported -> not applicable -> no line at all
+    # A: 0.61 > 0.60 -> 100.00; B: nothing reported -> 0 with its weight: 100 × 0/1 = 0.00
+    assert s.of(name="Kvalitet") == {
+        ("A", "2022", "Kvalitet"): "100.00",
+        ("B", "2022", "Kvalitet"): "0.00",
+    }
+    excluded = one_indicator("above 60 %", name="Nöjda").replace(
+        "indicators", "unreported excluded\n  indicators"
+    )
+    (tmp_path / "excluded").mkdir()
+    s = settle(tmp_path / "excluded", INDICATORS + excluded, data)
+    # B: left out -> no indicator applies -> no line at all
     assert s.of(name="Kvalitet") == {("A", "2022", "Kvalitet"): "100.00"}
 
 
@@ -567,11 +600,13 @@ performance "Kvalitet" for provider q each quarter {
         result("A", "Nöjda", "2022", "1"),
     ]
     s = settle(tmp_path, body, data)
-    # 2022-Q1: 100 × 0.25 = 25.00; Q2 and Q4: nothing for that label -> no line;
+    # 2022-Q1: 100 × 0.25 = 25.00; Q2 and Q4: nothing for that label -> unreported, 0;
     # 2022-Q3: 100 × 0.5 = 50.00 (the yearly "2022" value is not a quarter's)
     assert s.of(name="Kvalitet") == {
         ("A", "2022-Q1", "Kvalitet"): "25.00",
+        ("A", "2022-Q2", "Kvalitet"): "0.00",
         ("A", "2022-Q3", "Kvalitet"): "50.00",
+        ("A", "2022-Q4", "Kvalitet"): "0.00",
     }
 
 
@@ -588,23 +623,33 @@ def test_empty_population_leaves_the_indicator_out_with_its_weight(tmp_path):
     assert s.amounts[("A", "2022", "Kvalitet")] == "500.00"
 
 
-def test_none_applicable_gives_no_line(tmp_path):
-    data = [provider("A")] + [patient("PX")]
-    body = (
-        INDICATORS
-        + """
+NOTHING_REPORTED = """
 performance "Kvalitet" for provider q each year {
   penalty 1000 kr
+%s
   indicators {
-    "Blodtryck"     linear 50 % to 100 %
-    "Fysiska besök" above 60 %
-    "Nöjda"         linear 50 % to 100 %
+    "Blodtryck"     linear 50 %% to 100 %%
+    "Fysiska besök" above 60 %%
+    "Nöjda"         linear 50 %% to 100 %%
   }
 }
 """
-    )
-    s = settle(tmp_path, body, data)
-    assert s.of(name="Kvalitet") == {}  # not even a full penalty
+
+
+def test_not_reporting_earns_the_full_penalty(tmp_path):
+    data = [provider("A")] + [patient("PX")]
+    s = settle(tmp_path, INDICATORS + NOTHING_REPORTED % "", data)
+    # Blodtryck and Fysiska besök: empty populations -> not applicable; Nöjda unreported
+    # -> 0 with its weight: −1000 × (1 − 0/1) = −1000.00 (not reporting avoids nothing)
+    assert s.of(name="Kvalitet") == {("A", "2022", "Kvalitet"): "-1000.00"}
+
+
+def test_none_applicable_gives_no_line(tmp_path):
+    data = [provider("A")] + [patient("PX")]
+    s = settle(tmp_path, INDICATORS + NOTHING_REPORTED % "  unreported excluded", data)
+    # with `unreported excluded` Nöjda is left out too: nothing applies, no line at all —
+    # not even a full penalty (the incentive risk lint rule L206 warns about)
+    assert s.of(name="Kvalitet") == {}
 
 
 def test_measurement_date_is_the_last_day_of_the_period(tmp_path):
@@ -841,3 +886,75 @@ performance "Relativ" for provider q each year {
         ("C", "2022", "Relativ"): "250.00",
         ("D", "2022", "Relativ"): "125.00",
     }
+
+
+def test_missing_results_are_none_and_reported_says_which(tmp_path):
+    """Issue 12: `value` and `rank` are none where there is no result (E has no listed
+    patients), `reported` tells, and no provider stops the others' statements."""
+    body = (
+        INDICATORS
+        + """
+payment "Värde" {
+  kind   performance
+  per    provider q each year
+  amount 1000 kr * (value(q, "Blodtryck") otherwise 10 %)
+}
+payment "Rang" {
+  kind   performance
+  per    provider q each year where reported(q, "Blodtryck")
+  amount 100 kr * rank(q, "Blodtryck")
+}
+payment "Saknas" {
+  kind   performance
+  per    provider q each year where not reported(q, "Blodtryck")
+                                and rank(q, "Blodtryck") == none
+  amount 1 kr
+}
+"""
+    )
+    s = settle(tmp_path, body, ranking_data())
+    # value: A 750, B 500, C 500, D 250 (as above); E none -> otherwise 10 %: 100.00
+    assert s.of(name="Värde")[("E", "2022", "Värde")] == "100.00"
+    assert s.of(name="Värde")[("A", "2022", "Värde")] == "750.00"
+    # rank only where reported: A 1, B and C 2, D 4; E has no result: no unit
+    assert s.of(name="Rang") == {
+        ("A", "2022", "Rang"): "100.00",
+        ("B", "2022", "Rang"): "200.00",
+        ("C", "2022", "Rang"): "200.00",
+        ("D", "2022", "Rang"): "400.00",
+    }
+    assert s.of(name="Saknas") == {("E", "2022", "Saknas"): "1.00"}
+
+
+def test_region_mean_is_none_where_no_provider_has_a_result(tmp_path):
+    body = (
+        INDICATORS
+        + """
+payment "Medel" {
+  kind   performance
+  per    provider q each year
+  amount 1000 kr * (region_mean("Nöjda") otherwise 0 %) + 5 kr
+}
+"""
+    )
+    s = settle(tmp_path, body, [provider("A")])
+    # nothing reported for "Nöjda": none -> 0 %: 1000 × 0 + 5 = 5.00
+    assert s.of(name="Medel") == {("A", "2022", "Medel"): "5.00"}
+
+
+def test_a_none_value_used_in_a_calculation_is_still_an_error(tmp_path):
+    body = (
+        INDICATORS
+        + """
+payment "Värde" {
+  kind   performance
+  per    provider q each year
+  amount 1000 kr * value(q, "Blodtryck")
+}
+"""
+    )
+    with pytest.raises(ErslError) as raised:
+        settle(tmp_path, body, ranking_data())
+    text = raised.value.render(colour=False)
+    assert 'payment "Värde", for provider E' in text
+    assert '`value(q, "Blodtryck")` is none' in text

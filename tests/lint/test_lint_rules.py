@@ -750,6 +750,34 @@ miss(
     """,
 )
 
+# ------------------------------------------------------------------ L206 unreported excluded
+UNREPORTED = """
+indicator "Nöjda" reported
+indicator "Vårdplan" for provider q {
+  population listed patients p at q
+  numerator  exists(Visit v where v.patient == p)
+}
+performance "Vite" for provider q each year {
+  penalty    10 kr/year * average_listed(q)
+%s
+  indicators {
+    "Nöjda"    %s
+    "Vårdplan" linear 50 %% to 80 %%
+  }
+}
+"""
+hit(
+    "a penalty that not reporting escapes",
+    "L206",
+    UNREPORTED % ("  unreported excluded", "above 80 %"),
+    11,
+    3,
+    "unreported excluded",
+    ['does not report "Nöjda" escapes the penalty', "more than reporting a low result"],
+)
+miss("the default scores 0", "L206", UNREPORTED % ("", "linear 60 % to 90 %"))
+miss("only paid for reporting", "L206", UNREPORTED % ("  unreported excluded", "if reported"))
+
 # ------------------------------------------------------------------ L201 variable without cap
 hit(
     "uncapped visit fee",

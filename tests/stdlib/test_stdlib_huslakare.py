@@ -117,12 +117,23 @@ def _acceptance_expected() -> dict:
         if m >= 5:
             # P5 aged 6–17: 205/12 = 17.0833…
             lines[("VC2", month, "Psykisk hälsa barn och unga")] = "17.08"
+        # No care-guarantee share reported: it scores 0 and keeps its weight (issue 12),
+        # so each clinic's monthly bonus is 4 kr × listed × 0 = 0.00.
+        lines[("VC1", month, "Bonus vårdgaranti")] = "0.00"
+        lines[("VC2", month, "Bonus vårdgaranti")] = "0.00"
     # Health promotion: mean listed VC1 (6 × 3 + 6 × 2)/12 = 2.5, VC2 (4 + 2 × 2 + 6 × 3)/12
     # = 26/12; 415 000/2 each + 6.5 Mkr × 2.5/(56/12) = 15/28 and 13/28:
     # VC1 207 500 + 3 482 142.857… = 3 689 642.857… → 3 689 642.86 (largest remainder),
     # VC2 207 500 + 3 017 857.142… → 3 225 357.14
     lines[("VC1", "2022", "Hälsofrämjande insatser")] = "3689642.86"
     lines[("VC2", "2022", "Hälsofrämjande insatser")] = "3225357.14"
+    # Nothing reported for the quality areas: attainment 0 (issue 12: an unreported
+    # indicator scores 0), so no quality bonus and the whole penalty, 15 kr/year × the
+    # mean listed: VC1 15 × 2.5 = 37.50, VC2 15 × 26/12 = 32.50.
+    lines[("VC1", "2022", "Kvalitetsersättning")] = "0.00"
+    lines[("VC2", "2022", "Kvalitetsersättning")] = "0.00"
+    lines[("VC1", "2022", "Vite kvalitet")] = "-37.50"
+    lines[("VC2", "2022", "Vite kvalitet")] = "-32.50"
     return lines
 
 

@@ -29,7 +29,7 @@ def _used(ctx: LintContext) -> tuple[set[tuple[str, str]], set[str]]:
             for node in nodes(decl):
                 if (
                     isinstance(node, ast.Call)
-                    and node.func.name in ("value", "rank", "region_mean")
+                    and node.func.name in ("value", "rank", "region_mean", "reported")
                     and node.args
                 ):
                     for arg in node.args:
