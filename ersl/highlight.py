@@ -131,6 +131,7 @@ KEYWORDS: tuple[str, ...] = (
     "indicators",
     "is",
     "kind",
+    "least",
     "limit",
     "linear",
     "listed",

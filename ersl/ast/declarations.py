@@ -299,7 +299,8 @@ class Indicator(Node):
 
 @attrs.frozen
 class Scoring(Node):
-    """`linear MIN to TARGET`, `above MIN` or `if reported`."""
+    """`linear MIN to TARGET`, `above MIN`, `at least MIN` (kind `at_least`) or
+    `if reported`."""
 
     kind: str
     low: Expr | None = None

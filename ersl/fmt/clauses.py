@@ -333,6 +333,8 @@ def _indicators(p: BlockPrinter, items: tuple, prefix: str, inside: list, trail:
             scoring: Doc = ["linear ", p.expr(s.low, IF, False), " to ", p.expr(s.high, IF, False)]
         elif s.kind == "above":
             scoring = ["above ", p.expr(s.low, IF, False)]
+        elif s.kind == "at_least":
+            scoring = ["at least ", p.expr(s.low, IF, False)]
         else:
             scoring = "if reported"
         weight = None if ref.weight is None else ["weight ", p.expr(ref.weight, IF, False)]

@@ -107,6 +107,9 @@ def score(
     if scoring.kind == "above":
         holds = result < low if indicator.lower_is_better else result > low
         return Fraction(1 if holds else 0)
+    if scoring.kind == "at_least":
+        holds = result <= low if indicator.lower_is_better else result >= low
+        return Fraction(1 if holds else 0)
     high = Fraction(ev._operand(scoring.high, env))
     sign = -1 if indicator.lower_is_better else 1
     return Fraction(settler.run.attainment(sign * result, sign * low, sign * high, env))

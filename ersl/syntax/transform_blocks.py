@@ -206,6 +206,9 @@ class BlockRules(AstBuilder):
     def above_scoring(self, meta, children):
         return ast.Scoring("above", children[0], span=self._span(meta))
 
+    def at_least_scoring(self, meta, children):
+        return ast.Scoring("at_least", children[0], span=self._span(meta))
+
     def reported_scoring(self, meta, children):
         return ast.Scoring("reported", span=self._span(meta))
 

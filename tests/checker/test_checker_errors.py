@@ -2528,6 +2528,27 @@ case(
     ["`70 %`"],
 )
 
+# `    "Blodtryck" at least ` is 25 characters.
+case(
+    "E0405 at least a level without %",
+    """
+    use stdlib "schema/sweden"
+    indicator "Blodtryck" reported
+    performance "Kvalitet" for provider q each year {
+      bonus      10000 kr
+      indicators {
+        "Blodtryck" at least 85
+      }
+    }
+    """,
+    "E0405",
+    6,
+    26,
+    "85",
+    ["a scoring level must be percent", "number without a unit"],
+    ["`70 %`"],
+)
+
 # `    "Blodtryck" if reported weight ` is 35 characters.
 case(
     "E0405 indicator weight of the wrong type",

@@ -711,6 +711,7 @@ def declarations(draw) -> str:
                     [
                         "linear 70 % to 90 %",
                         "above 60 %",
+                        "at least 85 %",
                         "if reported",
                         f"linear {expr(draw, False, 1)} to b",
                     ]

@@ -298,7 +298,7 @@ performance "Rapportbonus" for provider q each year {{
   {draw(st.sampled_from(["bonus 1000 kr", "penalty 500 kr"]))}
   {draw(st.sampled_from(["", "unreported excluded"]))}
   indicators {{
-    "Rapporterad" {draw(st.sampled_from(["linear 40 % to 90 %", "above 45 %", "if reported"]))}
+    "Rapporterad" {draw(st.sampled_from(SCORINGS))}
     "Besökt"      linear 20 % to 80 %  weight 2
   }}
 }}
@@ -329,6 +329,10 @@ def _outcome(source: str, records: list[dict], batches: bool):
         return ("error", str(error))
     event(f"fallbacks: {len(statement.run.bulk_fallbacks)}" if batches else "reference")
     return ("statement", statement.to_json(), statement.run.bands_hit)
+
+
+SCORINGS = ["linear 40 % to 90 %", "above 45 %", "at least 45 %", "if reported"]
+"""Scorings of the reported indicator; 0.45 is among the generated values."""
 
 
 @st.composite

@@ -481,6 +481,35 @@ def test_above_is_strictly_above(tmp_path, listed_n, with_bp, expected):
     assert s.of(name="Kvalitet") == {("A", "2022", "Kvalitet"): expected}
 
 
+@pytest.mark.parametrize(
+    ("listed_n", "with_bp", "expected"),
+    [
+        (5, 3, "100.00"),  # exactly 60 %: at least 60 % -> 1 (where `above` gives 0)
+        (3, 2, "100.00"),  # 66.67 % -> 1
+        (5, 2, "0.00"),  # 40 % -> 0
+    ],
+)
+def test_at_least_includes_its_level(tmp_path, listed_n, with_bp, expected):
+    data = [provider("A")] + listed("A", listed_n) + bp("A", range(1, with_bp + 1))
+    s = settle(tmp_path, INDICATORS + one_indicator("at least 60 %"), data)
+    assert s.of(name="Kvalitet") == {("A", "2022", "Kvalitet"): expected}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0.2", "100.00"), ("0.25", "0.00")])
+def test_at_least_with_lower_is_better_is_at_most(tmp_path, value, expected):
+    body = """
+indicator "Undvikbar vård" lower is better reported
+performance "Kvalitet" for provider q each year {
+  bonus 100 kr
+  indicators { "Undvikbar vård" at least 20 % }
+}
+"""
+    data = [provider("A"), result("A", "Undvikbar vård", "2022", value)]
+    s = settle(tmp_path, body, data)
+    # lower is better: 20 % or less scores 1 (0.2 -> 100.00), 25 % scores 0
+    assert s.of(name="Kvalitet") == {("A", "2022", "Kvalitet"): expected}
+
+
 def test_if_reported_is_one_or_zero_and_always_applies(tmp_path):
     body = (
         INDICATORS

@@ -342,9 +342,20 @@ hit(
     10,
     20,
     "linear 85 % to 85 %",
-    ["85 % or more", "no partial score"],
+    ["a step, not a linear scale", "85 % or more"],
+)
+hit(
+    "the same parameter twice",
+    "L112",
+    "param andel: percent = dated {\n  from 2022-01-01 -> 85 %\n  from 2022-07-01 -> 80 %\n}\n"
+    + perf("linear andel to andel"),
+    15,
+    20,
+    "linear andel to andel",
+    ["`linear andel to andel`", "the full score at andel or more"],
 )
 miss("distinct levels", "L112", perf("linear 80 % to 85 %"))
+miss("the step written as `at least`", "L112", perf("at least 85 %"))
 
 # ------------------------------------------------------------------ L111 shares
 VISITS = """

@@ -1,4 +1,5 @@
-"""L110: a `linear MIN to TARGET` scoring whose minimum is not below its target."""
+"""L110: a `linear MIN to TARGET` scoring whose minimum is not below its target; L112: one
+whose levels are equal (a step: `at least X`)."""
 
 from __future__ import annotations
 
@@ -60,18 +61,37 @@ def linear_min_beyond_target(ctx: LintContext) -> Iterator[Finding]:
 @rule(
     "L112",
     "linear-step",
-    "info",
+    "error",
     "correctness",
     "a `linear MIN to TARGET` scoring has equal levels: a step, not a linear scale",
 )
 def linear_step(ctx: LintContext) -> Iterator[Finding]:
-    """`linear X to X`: full score at X or more, none below — say so if that is meant."""
-    for ref, lows, highs, _ in _linear_levels(ctx):
-        if len(lows) == len(highs) == 1 and lows == highs:
+    """`linear X to X`: full score at X or more, none below — `at least X` says that."""
+    for performance in ctx.decls(ast.Performance):
+        for ref in performance.indicators:
+            scoring = ref.scoring
+            if scoring.kind != "linear":
+                continue
+            lows = constants(scoring.low, ctx.symbols)
+            highs = constants(scoring.high, ctx.symbols)
+            same_values = bool(lows) and len(lows) == len(highs) == 1 and lows == highs
+            if not (same_values or scoring.low == scoring.high):
+                continue
+            low, high = _text(ctx, scoring.low), _text(ctx, scoring.high)
+            level = low if low == high else percent(lows[0])
             yield Finding(
-                ref.scoring.span,
-                f'"{ref.name}" scores `linear {percent(lows[0])} to {percent(highs[0])}`: '
-                f"the full score at {percent(lows[0])} or more, nothing below — no partial score",
-                help="if a threshold is meant this is the way to write it (`above` is strict); "
-                "otherwise give a minimum below the target",
+                scoring.span,
+                f'"{ref.name}" scores `linear {low} to {high}`: a step, not a linear '
+                f"scale — the full score at {level} or more, nothing below",
+                help=f"write `at least {level}` for that step (`above` is strict), or give "
+                "a minimum below the target for a sliding scale",
             )
+
+
+def _text(ctx: LintContext, node: ast.Node) -> str:
+    """The source text of a scoring level (a one-line expression)."""
+    span = node.span
+    line = ctx.checked.loaded.sources.line(span.file, span.line) or ""
+    if span.end_line != span.line:
+        return line[span.column - 1 :].strip() + " …"
+    return line[span.column - 1 : span.end_column - 1]
