@@ -323,6 +323,11 @@ def _hint(op: str, left: Type, right: Type) -> str | None:
         return "a percentage of an amount is written `amount * 3 %`"
     if PERCENT in pair and (pair & {INT, DECIMAL}) and op in "+-":
         return "write the number as a percent (`5 %`) or percentage points (`5 pp`)"
+    if PP in pair and (pair & {MONEY}) or PP in pair and any(isinstance(t, Rate) for t in pair):
+        return (
+            "a difference of two percentages is in percentage points (pp); for the share "
+            "left after a deduction write `(100 % - x)`, or multiply each percentage"
+        )
     return None
 
 

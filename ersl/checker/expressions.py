@@ -314,6 +314,8 @@ class ExpressionChecker:
             return T.ERROR
         if op in ("==", "!=", "<", "<=", ">", ">="):
             return self._comparison(node, left, right)
+        if _is_complement(node, right):
+            return T.PERCENT
         try:
             return T.arithmetic(op, left, right)
         except T.ArithmeticError_ as problem:
@@ -505,6 +507,19 @@ def _an(word: str) -> str:
 
 def _plain(arg) -> bool:
     return not isinstance(arg, (ast.NamedArg, ast.AggregateArg, ast.ByArg))
+
+
+def _is_complement(node: ast.Binary, right: T.Type) -> bool:
+    """`100 % - x` with x a percent is the complement of a share, itself a percent (a
+    difference of two other percentages is in percentage points)."""
+    left = node.left
+    return (
+        node.op == "-"
+        and isinstance(left, ast.Quantity)
+        and left.unit == "%"
+        and left.value == 100
+        and T.strip_optional(right) == T.PERCENT
+    )
 
 
 def _bare_number_for_percent(node: ast.Expr, wanted: tuple[T.Type, ...]) -> bool:

@@ -735,6 +735,20 @@ case(
     ['reported(q, "Indicator")'],
 )
 
+# a difference of two percentages is pp, and pp × money has no meaning: `param y = ` is 10.
+case(
+    "E0400 pp times money, with the complement as the hint",
+    """
+    param y = (90 % - 30 %) * 1000 kr
+    """,
+    "E0400",
+    1,
+    11,
+    "(90 % - 30 %) * 1000 kr",
+    ["cannot multiply a pp value by a money value"],
+    ["percentage points", "(100 % - x)"],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",
@@ -3099,6 +3113,9 @@ UNIT_RULES = [
     ("2022-03-01 - 2 years", "date"),
     ("2022-03-01 - 2022-01-01", "duration in days"),
     ("80 % - 70 %", "pp"),
+    ("100 % - 30 %", "percent"),  # the complement of a share is a share (issue 12)
+    ("(100 % - 30 %) * 1000 kr", "money"),
+    ("(100 % - 30 %) - 10 %", "pp"),
     ("70 % + 5 pp", "percent"),
     ("70 % - 5 pp", "percent"),
     ("6 pp / 3 pp", "decimal"),

@@ -93,6 +93,7 @@ VISIT_MONEY = [
     "dated_fee",  # 100 kr, from 2022-05-01 150 kr: read per distinct visit date
     "pick(fee(v.profession), 10 kr, v.mode == home)",
     "sum(5 kr for Visit w where w.patient == v.patient within 60 days)",
+    "(100 % - andel) * fee(v.profession)",  # the complement of a percent is a percent
 ]
 
 
@@ -258,6 +259,7 @@ payment "Vårddag" {{
 }}
 
 param valfri: money?
+param andel: percent = 12.5 %
 param fönster: duration in months = 2 months
 
 payment "Valfri" {{

@@ -462,3 +462,20 @@ def test_a_duration_in_days_is_not_a_duration_in_months(tmp_path, capsys):
         "the parameter `garanti` is duration in months, but `90days` is duration in days",
         "give a duration in months, e.g. 3months or 1year",
     )
+
+
+def test_the_complement_of_a_percent_is_a_percent(tmp_path):
+    """Issue 12: "(100 % − 30 %) × price" written as the source writes it."""
+    source = contract(
+        """
+param rabatt: percent = 30 %
+payment "Besök" {
+  kind   variable
+  per    Visit v
+  amount (100 % - rabatt) * 1000 kr + (100 % - 12.5 %) * 8 kr
+}
+"""
+    )
+    records = [provider("VC1"), patient("P1"), visit("V1", "P1", "VC1", "2022-03-01")]
+    # (1 − 0.30) × 1000 = 700; (1 − 0.125) × 8 = 7: 707.00
+    assert settle(tmp_path, source, records).lines == {("VC1", "2022-03", "Besök"): "707.00"}
