@@ -7,6 +7,7 @@ from ersl import ast
 from ersl import types as T
 from ersl.checker.expressions import ExpressionChecker, Scope
 from ersl.checker.symbols import EPISODE, SymbolBuilder
+from ersl.checker.tables import table_type
 from ersl.diagnostics import Diagnostic, Note, did_you_mean
 from ersl.span import Span
 
@@ -15,7 +16,6 @@ PERIODS = ("month", "quarter", "year")
 SETTLE_PERIODS = ("monthly", "quarterly", "yearly")
 ROUNDING_MODES = ("half_up", "half_even", "down")
 ROUNDING_SCOPES = ("line", "unit")
-_BAND_SYNTAX = {"range": "`A to B`", "over": "`A and over`", "under": "`under B`"}
 BASIS_DURATION = {"day": T.DAYS, "month": T.MONTHS, "quarter": T.MONTHS, "year": T.MONTHS}
 
 
@@ -131,55 +131,7 @@ class DeclarationChecker:
 
     def table_type(self, table: ast.TableValue, declared: T.Type | None, scope: Scope) -> T.Type:
         """Check a table's bands and values; return `table of K -> V`."""
-        key: T.Type | None = None
-        if table.key_type is not None:
-            key = self.builder.resolve_type(table.key_type)
-        elif isinstance(declared, T.TableT):
-            key = declared.key
-        value_type: T.Type | None = declared.value if isinstance(declared, T.TableT) else None
-        inferred_key: T.Type | None = key
-        result: T.Type | None = None
-        for entry in table.entries:
-            for bound in (entry.band.low, entry.band.high):
-                if bound is None:
-                    continue
-                t = self.exprs.expr(bound, scope, inferred_key)
-                if inferred_key is None:
-                    inferred_key = t
-                elif not T.assignable(t, inferred_key) and not isinstance(t, T.ErrorT):
-                    self.error(
-                        "E0405",
-                        f"this band is {t.describe()}, but the table's key is {inferred_key.describe()}",
-                        bound.span,
-                    )
-            if entry.band.kind in ("range", "over", "under") and inferred_key is not None:
-                if (
-                    isinstance(T.strip_optional(inferred_key), (T.EnumT, T.RecordT))
-                    or inferred_key == T.TEXT
-                ):
-                    self.error(
-                        "E0405",
-                        f"{_BAND_SYNTAX[entry.band.kind]} bands need ordered keys, "
-                        f"not {inferred_key.describe()}",
-                        entry.band.span,
-                    )
-            t = self.exprs.expr(entry.value, scope, value_type)
-            if value_type is not None and not T.assignable(t, value_type):
-                self.error(
-                    "E0405",
-                    f"this value is {t.describe()}, but the table holds {value_type.describe()}",
-                    entry.value.span,
-                )
-            common = T.unify(result, t) if result is not None else t
-            if common is None:
-                self.error(
-                    "E0400",
-                    f"table values have different types: {result.describe()} and {t.describe()}",
-                    entry.value.span,
-                )
-            else:
-                result = common
-        return T.TableT(inferred_key or T.ERROR, value_type or result or T.ERROR)
+        return table_type(self, table, declared, scope)
 
     def param(self, decl: ast.Param) -> None:
         """Check a parameter's value against its declared type."""

@@ -89,6 +89,8 @@ def _band(band: ast.Band) -> str:
     if band.kind == "eq":
         if isinstance(band.low, ast.Name):
             return band.low.name
+        if isinstance(band.low, ast.StringLit):  # a text key or a code pattern: as written
+            return _band_literal(band.low)
         return f"= {_band_literal(band.low)}"
     return "else"
 

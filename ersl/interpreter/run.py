@@ -19,7 +19,7 @@ from ersl.errors import COMMAND_LINE, ErslError
 from ersl.interpreter.arithmetic import EvalError
 from ersl.interpreter.batch import BatchEvaluator, count_bands
 from ersl.interpreter.batch_base import Fallback
-from ersl.interpreter.codes import CodeMatcher
+from ersl.interpreter.codes import CodeMatcher, code_band
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.evaluate import Evaluator
 from ersl.span import Span
@@ -37,9 +37,11 @@ class Table:
     closure; a lookup is then a loop over closures.
     """
 
-    def __init__(self, name: str, value: ast.TableValue) -> None:
+    def __init__(self, name: str, value: ast.TableValue, codes: bool = False) -> None:
         self.name = name
         self.entries = value.entries
+        self.codes = codes
+        """Keyed by codes: text bands are code patterns (`ersl.interpreter.codes`)."""
         self._bands: list | None = None
         self._known: dict = {}
 
@@ -49,6 +51,10 @@ class Table:
             band = entry.band
             low = None if band.low is None else ev.eval(band.low, env)
             high = None if band.high is None else ev.eval(band.high, env)
+            if self.codes and band.kind in ("eq", "range", "else"):
+                test = code_band(band.kind, low, high)
+                bands.append((test, entry, (self.name, entry.span.line), ev.compile(entry.value)))
+                continue
             test = {
                 "else": lambda k, lo=low, hi=high: True,
                 "eq": lambda k, lo=low, hi=high: k == lo,
@@ -200,7 +206,11 @@ class Run:
         if isinstance(value, ast.TableValue):
             key = (name, id(value))
             if key not in self._values:
-                self._values[key] = Table(name, value)
+                table_type = T.strip_optional(self.symbols.param_types.get(name, T.ERROR))
+                codes = isinstance(table_type, T.TableT) and isinstance(
+                    T.strip_optional(table_type.key), T.Code
+                )
+                self._values[key] = Table(name, value, codes)
             return self._values[key]
         key = (name, id(value))
         if key not in self._values:

@@ -16,7 +16,10 @@ value (SPEC §3.3, `ersl.interpreter.run.Table`). This module works on the bands
 
 Domains: `int` (integer keys — no false gap between `0 to 5` and `6 to 64`),
 `decimal` (exact rationals — the hole between 5 and 6 is a gap, e.g. 5.5), `enum`
-(a finite set of members) and `text` (any string). Ordered domains start at
+(a finite set of members), `text` (any string) and `code` (codes, banded by code
+patterns: a code, a prefix `"NGB*"`, a range; an earlier specific code and a later
+prefix holding it are how an exception is written, so only a band that earlier bands
+hold entirely is an overlap — it is never used). Ordered domains start at
 `lower` (0 unless a band reaches below 0, see `ordered_domain`) and are unbounded above.
 """
 
@@ -26,6 +29,8 @@ import math
 from fractions import Fraction
 
 import attrs
+
+from ersl.interpreter.codes import band_pattern, pattern_example, pattern_within
 
 # ------------------------------------------------------------------ values
 
@@ -280,9 +285,35 @@ def example_in(iv: Interval, domain: Domain) -> Fraction:
 def analyze(bands, domain: Domain) -> TableReport:
     """Gaps, overlaps and empty bands of a table (see the module docstring)."""
     bands = list(bands)
+    if domain.kind == "code":
+        return _analyze_codes(bands)
     if domain.kind in ("enum", "text"):
         return _analyze_discrete(bands, domain)
     return _analyze_ordered(bands, domain)
+
+
+def _analyze_codes(bands) -> TableReport:
+    """Code keys: gaps without `else`, bands no code reaches, bands never used."""
+    patterns = [band_pattern(b.kind, b.low, b.high) for b in bands]
+    empty = tuple(
+        b.index
+        for b, p in zip(bands, patterns, strict=True)
+        if p[0] == "range" and pattern_example(p) is None
+    )
+    gaps: list[Gap] = []
+    if not any(p[0] == "else" for p in patterns):
+        listed = [pattern_example(p) for p in patterns]
+        gaps.append(Gap(fresh_text([c for c in listed if c is not None], upper=True)))
+    overlaps: list[Overlap] = []
+    for j, later in enumerate(patterns):
+        if bands[j].index in empty:
+            continue
+        for i in range(j):
+            if bands[i].index not in empty and pattern_within(later, patterns[i]):
+                example = pattern_example(later)
+                overlaps.append(Overlap(bands[i].index, bands[j].index, example, True))
+                break
+    return TableReport(tuple(gaps), tuple(overlaps), empty)
 
 
 def _analyze_ordered(bands, domain: Domain) -> TableReport:
@@ -348,12 +379,13 @@ def _any_key(domain: Domain, listed) -> object:
     return fresh_text(listed)
 
 
-def fresh_text(listed) -> str:
-    """A readable text key that is not among `listed`."""
+def fresh_text(listed, upper: bool = False) -> str:
+    """A readable text key (a code, with `upper`) that is not among `listed`."""
     for candidate in ("other", "x", "y", "z"):
+        candidate = candidate.upper() if upper else candidate
         if candidate not in listed:
             return candidate
     n = 1
-    while f"x{n}" in listed:
+    while f"X{n}" in listed or f"x{n}" in listed:
         n += 1
-    return f"x{n}"
+    return f"X{n}" if upper else f"x{n}"

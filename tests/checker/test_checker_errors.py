@@ -749,6 +749,52 @@ case(
     ["percentage points", "(100 % - x)"],
 )
 
+# A code-keyed table's bands are code patterns: `  ` indent, the band at col 3.
+case(
+    "E0405 not a code pattern",
+    """
+    param avgift = table of code kva {
+      "N*B" -> 1 kr
+    }
+    """,
+    "E0405",
+    2,
+    3,
+    '"N*B"',
+    ['"N*B" is not a code pattern'],
+    ['a prefix ending in `*` ("NGB*")'],
+)
+
+case(
+    "E0405 a prefix as a range bound",
+    """
+    param avgift = table of code kva {
+      "A*" to "B" -> 1 kr
+    }
+    """,
+    "E0405",
+    2,
+    3,
+    '"A*"',
+    ['"A*" is not a code pattern: a range is between two codes'],
+    ['("I10" to "I15")'],
+)
+
+case(
+    "E0405 codes are not ordered for `and over`",
+    """
+    param avgift = table of code kva {
+      "A" and over -> 1 kr
+    }
+    """,
+    "E0405",
+    2,
+    3,
+    '"A" and over',
+    ["`A and over` bands need ordered keys, not code kva"],
+    ['a prefix like "NGB*"'],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",

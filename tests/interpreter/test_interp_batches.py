@@ -5,7 +5,7 @@ The differential property generates contracts from the expression forms the batc
 handle (bindings, fields and time-varying attributes, tables with and without a band
 for every key, arithmetic on numbers and rates, `and`/`or`/`not`/`if`/`otherwise`,
 `in` with literal sets, user functions, `age`, `listed_at`, `count`/`exists`/`sum`,
-weights, caps and indicators, reported results that some providers lack (`reported`,
+weights, caps and indicators, a table keyed by code patterns, reported results that some providers lack (`reported`,
 `value`/`rank`/`region_mean` none, `unreported excluded`), a payment reading an
 optional parameter that is not given) and settles each twice: in batches (as `ersl run`
 does) and one unit at a time. The statements must be byte-identical, the table-band
@@ -259,6 +259,18 @@ payment "Vårddag" {{
 }}
 
 param valfri: money?
+param kva_avgift = table of code kva {{
+  "NFB49"      -> 56300 kr
+  "NFB*"       -> 40000 kr
+  "NGB*"       -> 30000.50 kr
+  "NH" to "NJ" -> 100 kr
+}}
+
+payment "Åtgärd" {{
+  kind   variable
+  per    Procedure r
+  amount kva_avgift(r.code)  # "QDG" has no band: a run-time error
+}}
 param andel: percent = 12.5 %
 param fönster: duration in months = 2 months
 
@@ -357,9 +369,27 @@ def results(draw, records: list[dict]) -> list[dict]:
 
 
 @st.composite
+def procedures(draw, records: list[dict]) -> list[dict]:
+    """Procedures with KVÅ codes: some match a code band, a prefix, a range, none."""
+    patients = [r["id"] for r in records if r["type"] == "patient"]
+    providers = [r["id"] for r in records if r["type"] == "provider"]
+    return [
+        {
+            "type": "procedure",
+            "id": f"R{k}",
+            "patient": draw(st.sampled_from(patients)),
+            "provider": draw(st.sampled_from(providers)),
+            "date": draw(st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31))).isoformat(),
+            "code": draw(st.sampled_from(["NFB49", "NFB.62", "NGB19", "NHA09", "NJB00", "QDG"])),
+        }
+        for k in range(draw(st.integers(0, 4)))
+    ]
+
+
+@st.composite
 def datasets_with_stays(draw) -> list[dict]:
     records = draw(datasets())
-    return records + draw(stays(records)) + draw(results(records))
+    return records + draw(stays(records)) + draw(results(records)) + draw(procedures(records))
 
 
 @SETTINGS

@@ -479,3 +479,51 @@ payment "Besök" {
     records = [provider("VC1"), patient("P1"), visit("V1", "P1", "VC1", "2022-03-01")]
     # (1 − 0.30) × 1000 = 700; (1 − 0.125) × 8 = 7: 707.00
     assert settle(tmp_path, source, records).lines == {("VC1", "2022-03", "Besök"): "707.00"}
+
+
+def test_a_table_keyed_by_codes_takes_code_patterns_as_bands(tmp_path):
+    """Issue 12: fee schedules written inline, the first band that holds a code wins."""
+    source = contract(
+        """
+param avgift = table of code kva {
+  "NFB49"      -> 56300 kr
+  "NFB*"       -> 40000 kr
+  "NH" to "NJ" -> 100 kr
+  else         -> 1 kr
+}
+payment "Åtgärd" {
+  kind   variable
+  per    Procedure r
+  amount avgift(r.code)
+}
+"""
+    )
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        _procedure("R1", "2022-03-01", "NFB49"),  # the exception: 56 300
+        _procedure("R2", "2022-03-02", "NFB.62"),  # "NFB*" (dots ignored): 40 000
+        _procedure("R3", "2022-03-03", "NJA09"),  # "NJ" within "NH".."NJ": 100
+        _procedure("R4", "2022-03-04", "NKA00"),  # after the range: else, 1
+    ]
+    settled = settle(tmp_path, source, records)
+    # 56 300 + 40 000 + 100 + 1 = 96 401
+    assert settled.lines == {("VC1", "2022-03", "Åtgärd"): "96401.00"}
+
+
+def test_a_code_no_band_holds_is_an_error_naming_it(tmp_path, capsys):
+    source = contract(
+        """
+param avgift = table of code kva {
+  "NFB*" -> 40000 kr
+}
+payment "Åtgärd" {
+  kind   variable
+  per    Procedure r
+  amount avgift(r.code)
+}
+"""
+    )
+    records = [provider("VC1"), patient("P1"), _procedure("R1", "2022-03-01", "QXX00")]
+    code, out, err = run_cli(capsys, tmp_path, source, records)
+    assert_clean_error(code, out, err, "the table `avgift` has no band for QXX00", "procedure R1")

@@ -287,6 +287,63 @@ miss(
     """,
 )
 
+# ------------------------------------------------------------------ code-keyed tables
+hit(
+    "code keys without else",
+    "L104",
+    """
+    param avgift = table of code kva {
+      "NFB49" -> 56300 kr
+      "NGB*"  -> 40000 kr
+    }
+    """,
+    4,
+    16,
+    "table of code kva",
+    ["keyed by codes", 'e.g. "OTHER"'],
+)
+hit(
+    "a code after the prefix that holds it",
+    "L102",
+    """
+    param avgift = table of code kva {
+      "NGB*"  -> 40000 kr
+      "NGB19" -> 45000 kr
+      else    -> 0 kr
+    }
+    """,
+    6,
+    3,
+    '"NGB19"',
+    ['the band `"NGB19"`', "is never used"],
+)
+miss(
+    "a code before the prefix that holds it is an exception",
+    "L102",
+    """
+    param avgift = table of code kva {
+      "NGB19"      -> 45000 kr
+      "NGB*"       -> 40000 kr
+      "NH" to "NJ" -> 100 kr
+      else         -> 0 kr
+    }
+    """,
+)
+hit(
+    "a code range written backwards",
+    "L103",
+    """
+    param avgift = table of code kva {
+      "NJ" to "NH" -> 100 kr
+      else         -> 0 kr
+    }
+    """,
+    5,
+    3,
+    '"NJ" to "NH"',
+    ["holds no key"],
+)
+
 # ------------------------------------------------------------------ L110, L112 linear levels
 PERFORMANCE = """
 indicator "I" {lib} for provider q {{

@@ -7,11 +7,15 @@ what trying every key of a fine grid finds with the interpreter's own semantics
 - ordered keys: bounds are multiples of 1/2, so every gap or overlap of a decimal domain
   holds a multiple of 1/4, and the grid of quarters from below the smallest bound to
   above the largest finds all of them; int domains are scanned over the integers;
-- enum keys: every member; text keys: the listed texts and one that is not listed.
+- enum keys: every member; text keys: the listed texts and one that is not listed;
+- code keys: every code of up to four letters over a two-letter alphabet (the analysis
+  of code patterns errs towards silence, so it must never call a band unused that a
+  code reaches first).
 """
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -193,6 +197,52 @@ def test_text_tables_match_a_brute_force_scan(raw):
     assert {(o.first, o.second): o.shadowed for o in report.overlaps} == _brute_overlaps(
         bands, keys
     )
+
+
+# A code pattern over the alphabet "AB": a code, a prefix ("A*") or a range, and every
+# code of up to four letters to scan (a prefix holds longer codes too: the analysis must
+# never call a band unused that some of these codes reach first).
+_CODE = st.text(alphabet="AB", min_size=1, max_size=3)
+_CODE_BANDS = st.one_of(
+    st.builds(lambda c: ("eq", c, None), _CODE),
+    st.builds(lambda c: ("eq", c + "*", None), _CODE),
+    st.builds(lambda a, b: ("range", a, b), _CODE, _CODE),
+    st.just(("else", None, None)),
+)
+_ALL_CODES = ["".join(p) for n in range(1, 5) for p in itertools.product("AB", repeat=n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CODE_BANDS, min_size=1, max_size=6))
+def test_code_tables_never_call_a_used_band_unused(raw):
+    from ersl.interpreter.codes import code_band
+
+    bands = [KeyBand(i, k, a, b) for i, (k, a, b) in enumerate(raw)]
+    tests = [code_band(b.kind, b.low, b.high) for b in bands]
+
+    def first(code):
+        return next((i for i, test in enumerate(tests) if test(code)), None)
+
+    report = analyze(bands, Domain("code"))
+    used = {first(code) for code in _ALL_CODES}
+    for overlap in report.overlaps:
+        assert overlap.shadowed and overlap.second not in used, overlap
+        held = [code for code in _ALL_CODES if tests[overlap.second](code)]
+        assert all(tests[overlap.first](code) for code in held), overlap
+        assert tests[overlap.first](overlap.example) and tests[overlap.second](overlap.example)
+    for index in report.empty:
+        assert not any(tests[index](code) for code in _ALL_CODES)
+    has_else = any(b.kind == "else" for b in bands)
+    assert bool(report.gaps) == (not has_else)
+    for gap in report.gaps:
+        assert first(gap.example) is None
+
+
+def test_code_bands_an_exception_before_its_prefix_is_no_overlap():
+    bands = [KeyBand(0, "eq", "NFB49"), KeyBand(1, "eq", "NFB*"), KeyBand(2, "eq", "NFB62")]
+    report = analyze(bands, Domain("code"))
+    # "NFB62" comes after "NFB*", which holds it: never used; "NFB49" first is an exception
+    assert [(o.first, o.second, o.example) for o in report.overlaps] == [(1, 2, "NFB62")]
 
 
 # ------------------------------------------------------------------ examples

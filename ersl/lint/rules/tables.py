@@ -65,7 +65,9 @@ def _table_info(ctx, name, table: ast.TableValue, key: T.Type, since) -> TableIn
         kind = "decimal"
     elif isinstance(key, T.EnumT):
         kind = "enum"
-    elif key == T.TEXT or isinstance(key, T.Code):
+    elif isinstance(key, T.Code):
+        kind = "code"
+    elif key == T.TEXT:
         kind = "text"
     else:
         return None
@@ -83,8 +85,8 @@ def _table_info(ctx, name, table: ast.TableValue, key: T.Type, since) -> TableIn
         if decl is None:
             return None
         domain = Domain("enum", tuple(m.name for m in decl.members))
-    elif kind == "text":
-        domain = Domain("text")
+    elif kind in ("text", "code"):
+        domain = Domain(kind)
     else:
         domain = ordered_domain(kind, bands)
     return TableInfo(name, table, key, tuple(bands), domain, analyze(bands, domain), since)
@@ -103,7 +105,7 @@ def _value(node, kind: str):
         raise ValueError(node)
     if isinstance(node, ast.Name) and kind == "enum":
         return node.name
-    if isinstance(node, ast.StringLit) and kind == "text":
+    if isinstance(node, ast.StringLit) and kind in ("text", "code"):
         return node.value
     raise ValueError(node)
 
@@ -180,9 +182,9 @@ def _touching(info: TableInfo, iv: Interval) -> ast.Node:
 
 @rule("L101", "table-gap", "error", "correctness", "a table has keys that no band holds")
 def table_gap(ctx: LintContext) -> Iterator[Finding]:
-    """Gaps of int, decimal and enum tables (text tables: L104)."""
+    """Gaps of int, decimal and enum tables (text and code tables: L104)."""
     for info in tables(ctx):
-        if info.domain.kind == "text":
+        if info.domain.kind in ("text", "code"):
             continue
         for gap in info.report.gaps:
             if gap.interval is not None:
@@ -235,7 +237,10 @@ def table_overlap(ctx: LintContext) -> Iterator[Finding]:
             yield Finding(
                 later.span,
                 message,
-                help="make the bands disjoint; the first band that holds a key gives its value",
+                help="write a specific code before a prefix or range that holds it; the first "
+                "band that holds a key gives its value"
+                if info.domain.kind == "code"
+                else "make the bands disjoint; the first band that holds a key gives its value",
                 notes=(Note(earlier.span, f"`{band_text(ctx, earlier)}` also holds {key}"),),
             )
 
@@ -265,13 +270,14 @@ def table_empty_band(ctx: LintContext) -> Iterator[Finding]:
     "a table keyed by text has no `else` band",
 )
 def text_table_without_else(ctx: LintContext) -> Iterator[Finding]:
-    """Text keys are open-ended: any key not listed has no band."""
+    """Text and code keys are open-ended: any key not listed has no band."""
     for info in tables(ctx):
-        if info.domain.kind == "text" and info.report.gaps:
+        if info.domain.kind in ("text", "code") and info.report.gaps:
             example = show_key(info.report.gaps[0].example, info.key)
+            keyed = "codes" if info.domain.kind == "code" else "text"
             yield Finding(
                 info.table.span,
-                f"{_in(info)} is keyed by text and has no `else`: a key not listed, "
+                f"{_in(info)} is keyed by {keyed} and has no `else`: a key not listed, "
                 f"e.g. {example}, has no band",
                 help="add an `else` band if unlisted keys may occur",
             )
