@@ -279,6 +279,34 @@ def month_start_dates(start: date, end: date) -> list[date]:
     return list(_month_starts(start, end))
 
 
+def month_start(d: date) -> date:
+    """The first day of ``d``'s month."""
+    return d.replace(day=1)
+
+
+def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
+    return d.replace(day=days_in_month(d.year, d.month))
+
+
+def month_end_dates(start: date, end: date) -> list[date]:
+    """The last days of months that lie within ``[start, end]``, in order.
+
+    ``month_end_dates(2022-01-15, 2022-03-30)`` is ``[2022-01-31, 2022-02-28]``.
+    """
+    result = []
+    d = month_end(start)
+    while d <= end:
+        result.append(d)
+        d = month_end(add_days(d, 1))
+    return result
+
+
+DATE_SERIES = {"MonthStart": month_start_dates, "MonthEnd": month_end_dates}
+"""Collections of dates an aggregate can range over (`count(MonthEnd d where … within
+12 months before X)`): the first or last days of months inside the window."""
+
+
 def clip(period: Period, start: date | None = None, end: date | None = None) -> Period | None:
     """The part of ``period`` inside ``[start, end]``, or ``None`` if they do not overlap.
 

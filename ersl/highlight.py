@@ -42,6 +42,7 @@ from pygments.token import (
 __all__ = [
     "BUILTINS",
     "CONSTANTS",
+    "DATE_COLLECTIONS",
     "DECLARATION_KEYWORDS",
     "KEYWORDS",
     "PSEUDO_KEYWORDS",
@@ -220,6 +221,8 @@ BUILTINS: tuple[str, ...] = (
     "mean",
     "min",
     "month",
+    "month_end",
+    "month_start",
     "monthly_average",
     "paid",
     "rank",
@@ -232,6 +235,9 @@ BUILTINS: tuple[str, ...] = (
     "value",
     "year",
 )
+
+#: Built-in collections of dates, written like a type in an aggregate (`MonthEnd d`).
+DATE_COLLECTIONS: tuple[str, ...] = ("MonthEnd", "MonthStart")
 
 # Identifiers: a Unicode letter or `_`, then letters, digits and `_`.
 _IDENT = r"[^\W\d]\w*"
@@ -345,6 +351,7 @@ class ErslLexer(RegexLexer):
             # A built-in function when called (`month(d)`, `count(Visit v …)`).
             (words(BUILTINS, prefix=r"(?<!\w)", suffix=r"(?=[ \t]*\()"), Name.Builtin),
             (r"today" + _END, Name.Builtin),
+            _keyword_rule(DATE_COLLECTIONS, Name.Builtin),
             _keyword_rule(DECLARATION_KEYWORDS, Keyword.Declaration),
             _keyword_rule(CONSTANTS, Keyword.Constant),
             _keyword_rule(TYPE_KEYWORDS, Keyword.Type),

@@ -298,6 +298,12 @@ BUILTINS: dict[str, Builtin] = {
         _positional([["Patient"]], T.INT, "age_in_year(p)"), doc="context year minus birth year"
     ),
     "year": Builtin(_positional([[T.DATE]], T.INT, "year(d)")),
+    "month_start": Builtin(
+        _positional([[T.DATE]], T.DATE, "month_start(d)"), doc="the first day of d's month"
+    ),
+    "month_end": Builtin(
+        _positional([[T.DATE]], T.DATE, "month_end(d)"), doc="the last day of d's month"
+    ),
     "month": Builtin(_positional([[T.DATE]], T.INT, "month(d)")),
     "days": Builtin(_positional([[T.DAYS, T.MONTHS]], T.INT, "days(duration)")),
     "size": Builtin(_size),

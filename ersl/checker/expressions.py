@@ -15,6 +15,7 @@ import attrs
 from ersl import ast
 from ersl import types as T
 from ersl.checker.symbols import EPISODE, Symbols
+from ersl.dates import DATE_SERIES
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.span import Span
 
@@ -472,10 +473,13 @@ class ExpressionChecker:
         if isinstance(node, ast.ListedCollection):
             self.expect(node.at, scope, [self._schema_type("Provider")], "the provider after `at`")
             var_type = self._schema_type("Patient")
+        elif self.symbols.date_series(node.type.name) is not None:
+            var_type = T.DATE  # `MonthEnd d`: the last day of each month in the window
         else:
             schema = self.symbols.schema.get(node.type.name)
             if schema is None or schema.kind == "record":
                 known = [n for n, sc in self.symbols.schema.items() if sc.kind != "record"]
+                known += list(DATE_SERIES)
                 self.error(
                     "E0302",
                     f"`{node.type.name}` is not an event or span type"
@@ -483,7 +487,8 @@ class ExpressionChecker:
                     else f"unknown type `{node.type.name}`",
                     node.type.span,
                     help=did_you_mean(node.type.name, known)
-                    or "aggregates range over events and spans (Visit, Stay, Listing, …)",
+                    or "aggregates range over events and spans (Visit, Stay, Listing, …) "
+                    "or over the month ends or starts of a window (MonthEnd d, MonthStart d)",
                 )
                 var_type = T.ERROR
             else:

@@ -13,6 +13,7 @@ import attrs
 
 from ersl import ast
 from ersl import types as T
+from ersl.dates import DATE_SERIES
 from ersl.diagnostics import Diagnostic, Note, did_you_mean
 from ersl.span import Span
 
@@ -82,6 +83,13 @@ class Symbols:
         return [
             name for name, decl in self.enums.items() if any(m.name == member for m in decl.members)
         ]
+
+    def date_series(self, name: str):
+        """The dates a built-in date collection (`MonthEnd d`, `MonthStart d`) holds in a
+        window, as a function of (start, end); None for a schema type or unknown name."""
+        if name in self.schema:
+            return None
+        return DATE_SERIES.get(name)
 
     def schema_by_data_name(self) -> dict[str, SchemaType]:
         """Schema types keyed by their data record name (`visit`)."""

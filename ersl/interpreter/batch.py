@@ -23,7 +23,7 @@ from operator import attrgetter, itemgetter
 
 from ersl import ast
 from ersl import types as T
-from ersl.dates import age, age_in_year
+from ersl.dates import age, age_in_year, month_end, month_start
 from ersl.exact import products
 from ersl.interpreter.arithmetic import BINARY, compare, negate, scale_rate
 from ersl.interpreter.batch_aggregates import AGGREGATES
@@ -398,7 +398,17 @@ def _date_part(part: str):
     return compile_part
 
 
+def _date_map(function):
+    def compile_map(bev: BatchEvaluator, node: ast.Call):
+        dates = bev.compile(node.args[0])
+        return lambda batch: list(map(function, dates(batch)))
+
+    return compile_map
+
+
 _BUILTINS = {
+    "month_start": _date_map(month_start),
+    "month_end": _date_map(month_end),
     "age": _ages,
     "age_in_year": _ages_in_year,
     "listed_at": _listed_at,

@@ -63,6 +63,15 @@ def _candidates(bev, collection: ast.EventCollection, batch: Batch):
     run = bev.run
     type_name = collection.type.name
     windows = _windows(bev, collection.within, batch)
+    series = run.symbols.date_series(type_name)
+    if series is not None:  # `MonthEnd d`: the dates of each unit's window
+        seen_dates: dict = {}
+        for window in windows:
+            dates = seen_dates.get(window)
+            if dates is None:
+                dates = seen_dates[window] = series(*window)
+            yield dates
+        return
     plan = run._plan(collection)
     if plan is None:
         seen: dict = {}

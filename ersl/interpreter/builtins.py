@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ersl import ast
-from ersl.dates import age, age_in_year, month_start_dates
+from ersl.dates import age, age_in_year, month_end, month_start, month_start_dates
 from ersl.exact import round_to
 from ersl.interpreter.arithmetic import EvalError, add, divide, shift
 from ersl.interpreter.batch_aggregates import aggregate_for
@@ -47,6 +47,14 @@ def _year(ev, node, env):
 
 def _month(ev, node, env):
     return _arg(ev, node, env).month
+
+
+def _month_start(ev, node, env):
+    return month_start(_arg(ev, node, env))
+
+
+def _month_end(ev, node, env):
+    return month_end(_arg(ev, node, env))
 
 
 def _days(ev, node, env):
@@ -237,6 +245,8 @@ BUILTINS = {
     "age_in_year": _age_in_year,
     "year": _year,
     "month": _month,
+    "month_start": _month_start,
+    "month_end": _month_end,
     "days": _days,
     "size": _size,
     "listed_at": _listed_at,
@@ -299,6 +309,8 @@ COMPILED = {
     "age_in_year": _compile_unary(lambda p, env: age_in_year(p["birth_date"], env.date)),
     "year": _compile_unary(lambda d, env: d.year),
     "month": _compile_unary(lambda d, env: d.month),
+    "month_start": _compile_unary(lambda d, env: month_start(d)),
+    "month_end": _compile_unary(lambda d, env: month_end(d)),
     "size": _compile_unary(lambda s, env: len(s)),
     "listed_at": _compile_listed_at,
     "listed_count": _compile_listed_count,

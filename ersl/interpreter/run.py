@@ -292,8 +292,12 @@ class Run:
     # ------------------------------------------------------------ data access
     def candidates(self, collection: ast.EventCollection, env: Env, start, end):
         """Records a collection may hold in [start, end], using an index when the
-        condition pins the patient or provider (`v.patient == p`)."""
+        condition pins the patient or provider (`v.patient == p`); for a date
+        collection (`MonthEnd d`), its dates in [start, end]."""
         type_name = collection.type.name
+        series = self.symbols.date_series(type_name)
+        if series is not None:
+            return series(start, end)
         plan = self._plan(collection)
         if plan is not None:
             field, other = plan

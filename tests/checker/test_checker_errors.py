@@ -795,6 +795,35 @@ case(
     ['a prefix like "NGB*"'],
 )
 
+# `param n = count(` is 16 characters: the collection's type is col 17.
+case(
+    "E0302 a misspelt date collection",
+    """
+    use stdlib "schema/sweden"
+    param n = count(MonthEnds d)
+    """,
+    "E0302",
+    2,
+    17,
+    "MonthEnds",
+    ["unknown type `MonthEnds`"],
+    ["did you mean `MonthEnd`"],
+)
+
+# `param d = month_end(` is 20 characters; the call starts at col 11.
+case(
+    "E0406 month_end of two dates",
+    """
+    param d = month_end(2022-01-01, 2022-02-01)
+    """,
+    "E0406",
+    1,
+    11,
+    "month_end(",
+    ["`month_end` takes 1 argument"],
+    ["month_end(d)"],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",

@@ -347,7 +347,7 @@ def test_layout_does_not_depend_on_spaces(data):
 
 NAMES = ["a", "b", "q", "rate", "x1", "_p", "ålder", "listningsersättning"]
 FIELDS = ["kind", "date", "end", "start", "mode", "provider", "patient", "code", "value"]
-TYPES = ["Visit", "Stay", "Procedure", "Drug"]
+TYPES = ["Visit", "Stay", "Procedure", "Drug", "MonthEnd"]
 COMMENTS = ["# note", "# another note", "## doc line", "# ersl: ignore[W0101] on purpose", "#"]
 QUANTITIES = [
     "390 kr/year",

@@ -394,3 +394,17 @@ def test_highlight_command_unreadable_file(tmp_path, capsys):
 
     assert main(["highlight", str(tmp_path / "missing.ersl")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_built_in_functions_and_date_collections_are_the_checkers() -> None:
+    """Every built-in the checker knows is highlighted as one (issue 12 added
+    `reported`, `month_start`, `month_end` and the date collections)."""
+    from ersl.checker.builtins import BUILTINS as CHECKED
+    from ersl.dates import DATE_SERIES
+    from ersl.highlight import BUILTINS, DATE_COLLECTIONS
+
+    assert set(BUILTINS) == {name for name, b in CHECKED.items() if b.check is not None}
+    assert set(DATE_COLLECTIONS) == set(DATE_SERIES)
+    tokens = _significant("count(MonthEnd d within 12 months) + month_end(today)")
+    assert (Name.Builtin, "MonthEnd") in tokens
+    assert (Name.Builtin, "month_end") in tokens

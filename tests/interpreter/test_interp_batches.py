@@ -53,6 +53,10 @@ LISTED_CONDITIONS = [
     "year(today) == 2022 and today >= 2022-06-01",
     "count(listed patients r at q where age(r) >= 65) > 1",
     "-(p.cni otherwise 0) < -1",
+    "month_end(today) >= 2022-06-30",
+    # listed counts at the month ends of earlier months (a date collection)
+    "not exists(MonthEnd d where listed_count(q, d) >= {n} within 2 months before month_start(today) - 1 day)",
+    "count(MonthStart d where listed_count(q, d) >= 1 within 3 months before today) >= 2",
 ]
 LISTED_RATES = [
     "age_rate(age(p))",
@@ -82,6 +86,8 @@ VISIT_CONDITIONS = [
     "count(Visit w where w.patient == v.patient within 30 days) >= 2",
     "exists(Visit w where w.patient == v.patient and w.profession == nurse within 10 days after)",
     "count(Visit w where w.patient == v.patient within fönster) >= 2",  # a duration in months
+    "month_start(v.date) == 2022-03-01 or month_end(v.date) == v.date",
+    "sum(listed_count(v.provider, d) for MonthEnd d within 1 month before v.date) > {n}",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",

@@ -458,3 +458,73 @@ payment "Elderly" {
         ("VC1", "2022-03", "Elderly"): "10.00",  # on 03-31: OLD
         ("VC1", "2022-04", "Elderly"): "20.00",  # on 04-30: OLD, MID
     }
+
+
+# ---------------------------------------------------------------- month boundaries (issue 12)
+
+
+def test_month_start_and_month_end(tmp_path):
+    src = contract(
+        """
+payment "Dagar" {
+  kind   variable
+  per    Visit v
+  amount 1 kr * days(month_end(v.date) - month_start(v.date)) + 0.01 kr * month(month_end(v.date))
+}
+""",
+        valid="2024-01-01 .. 2024-12-31",
+    )
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        visit("V1", "P1", "VC1", "2024-02-14"),  # 2024-02-29 − 2024-02-01 = 28 days, + 0.02
+        visit("V2", "P1", "VC1", "2024-12-31"),  # 2024-12-31 − 2024-12-01 = 30 days, + 0.12
+    ]
+    assert settle(tmp_path, src, records, period="2024").lines == {
+        ("VC1", "2024-02", "Dagar"): "28.02",
+        ("VC1", "2024-12", "Dagar"): "30.12",
+    }
+
+
+MONTH_ENDS = """
+function under_gränsen(q: Provider): bool =
+  not exists(MonthEnd d where listed_count(q, d) >= 2
+             within 11 months before month_start(today) - 1 day)
+
+payment "Höjning" {
+  kind   variable
+  per    Visit v where under_gränsen(v.provider)
+  amount 100 kr
+}
+
+payment "Månader" {
+  kind   fixed
+  per    provider q each year
+  amount 1 kr * count(MonthEnd d where listed_count(q, d) >= 1)
+         + 1000 kr * sum(1 for MonthStart d)
+         + 0.01 kr * sum(listed_count(q, d) for MonthEnd d within 2 months before 2021-12-31)
+}
+"""
+
+
+def test_counting_at_month_ends_over_earlier_months(tmp_path):
+    records = [
+        provider("VC1"),
+        patient("P1"),
+        patient("P2"),
+        listing("P1", "VC1", "2021-03-01"),
+        listing("P2", "VC1", "2021-05-10"),  # two listed from 2021-05-10
+        visit("V1", "P1", "VC1", "2021-05-31"),  # month ends to 2021-04-30: 1 listed at most
+        visit("V2", "P1", "VC1", "2021-06-01"),  # 2021-05-31 had 2 listed: no longer raised
+    ]
+    result = settle(
+        tmp_path, contract(MONTH_ENDS, valid="2021-01-01 .. 2021-12-31"), records, period="2021"
+    )
+    # Månader: month ends of 2021 with someone listed, March–December: 10 × 1 kr;
+    # 12 first days of months in 2021: 12 × 1000 kr; the month ends within
+    # 2021-10-31 .. 2021-12-31 (Oct 31, Nov 30, Dec 31) have 2 listed each: 6 × 0.01 kr
+    # 10 + 12 000 + 0.06 = 12 010.06
+    assert result.lines == {
+        ("VC1", "2021-05", "Höjning"): "100.00",
+        ("VC1", "2021", "Månader"): "12010.06",
+    }
