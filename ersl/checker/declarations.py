@@ -434,6 +434,30 @@ class DeclarationChecker:
                 self.exprs.expect(ref.weight, scope, [T.DECIMAL], "an indicator weight")
 
     # ------------------------------------------------------------ bundles
+    def _at_most(self, item: ast.Include, scope: Scope) -> None:
+        """`at most K` (records) or, for spans, `at most N days` (days, issue 12)."""
+        t = T.strip_optional(self.exprs.expr(item.at_most, scope))
+        if isinstance(t, T.ErrorT) or T.assignable(t, T.INT):
+            return
+        if t == T.DAYS:
+            if not _is_span(self.symbols, item.type):
+                self.error(
+                    "E0405",
+                    f"`at most` a number of days covers days of spans, and `{item.type.name}` "
+                    "is not a span",
+                    item.at_most.span,
+                    help="cover a number of events instead, e.g. `at most 1`",
+                )
+            return
+        self.error(
+            "E0405",
+            f"`at most` must be a number of records or of days, but this is {t.describe()}",
+            item.at_most.span,
+            help="months differ in days: count the days, e.g. `at most 90 days`"
+            if t == T.MONTHS
+            else "write `at most 2` (records) or, for a span, `at most 6 days`",
+        )
+
     def bundle(self, decl: ast.Bundle) -> None:
         """Check a bundle: trigger, price, includes windows, warranty."""
         where = f'the bundle "{decl.name}"'
@@ -457,7 +481,7 @@ class DeclarationChecker:
             if item.within is not None:
                 self.exprs.within(item.within, inner)
             if item.at_most is not None:
-                self.exprs.expect(item.at_most, inner, [T.INT], "`at most`")
+                self._at_most(item, inner)
         warranty = decl.warranty
         if warranty is not None:
             if warranty.covers is None:
@@ -475,6 +499,11 @@ class DeclarationChecker:
                     warranty.extend_to, scope, [T.DAYS, T.MONTHS], "an extended warranty period"
                 )
                 self.exprs.condition(warranty.extend_when, scope, "the `when` condition")
+
+
+def _is_span(symbols, ident: ast.Ident) -> bool:
+    schema = symbols.schema.get(ident.name)
+    return schema is not None and schema.kind == "span"
 
 
 def _unit_var(basis: ast.Basis) -> str:

@@ -228,27 +228,24 @@ class SymbolBuilder:
     def _duration_type(self, base: ast.Ident, unit: ast.Ident) -> T.Type:
         """`duration in days|weeks` (counted in days) or `in months|years` (in months)."""
         if base.name != "duration":
-            self.errors.append(
-                Diagnostic(
-                    "E0302",
-                    f"only a duration is counted in a unit, not `{base.name}`",
-                    base.span,
-                    help="write `duration in months` or `duration in days`",
-                )
+            return self._type_error(
+                f"only a duration is counted in a unit, not `{base.name}`",
+                base.span,
+                "write `duration in months` or `duration in days`",
             )
-            return T.ERROR
         if unit.name not in DURATION_UNITS:
-            self.errors.append(
-                Diagnostic(
-                    "E0302",
-                    f"`{unit.name}` is not a unit of time",
-                    unit.span,
-                    help=did_you_mean(unit.name, DURATION_UNITS)
-                    or "count a duration in days, weeks, months or years",
-                )
+            return self._type_error(
+                f"`{unit.name}` is not a unit of time",
+                unit.span,
+                did_you_mean(unit.name, DURATION_UNITS)
+                or "count a duration in days, weeks, months or years",
             )
-            return T.ERROR
         return DURATION_UNITS[unit.name]
+
+    def _type_error(self, message: str, span: Span, help: str) -> T.Type:
+        """Report a type that cannot be (E0302) and give the error type."""
+        self.errors.append(Diagnostic("E0302", message, span, help=help))
+        return T.ERROR
 
     def named_type(self, name: ast.Ident) -> T.Type:
         """The type named `name`: a primitive, `duration`, an enum or a schema type."""

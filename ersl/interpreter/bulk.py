@@ -21,6 +21,7 @@ from ersl.dates import month_start_dates
 from ersl.exact import products
 from ersl.interpreter.arithmetic import rate_times_duration
 from ersl.interpreter.batch_base import Batch, Fallback, attempt, true_rows
+from ersl.interpreter.bundles import coverage_by
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.units import (
     iterate_units,
@@ -113,7 +114,7 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
     payee_fn = None if payment.payee is None else bev.compile(payment.payee)
     drafts: dict[tuple[str, str], LineDraft] = {}
     blocks: list[Block] = []
-    per_event = isinstance(payment.basis, ast.EventBasis) and settler.symbols.bundles
+    by = coverage_by(payment) if settler.symbols.bundles else None
     charges: list[tuple] = []  # made only once the whole payment is settled
     for batch, payees, records, duration in batches:
         if where is not None:
@@ -134,9 +135,9 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
             payees = payee_fn(batch)
         if None in payees:
             raise ValueError("a unit has no payee")  # the unit-by-unit path says which
-        if per_event:
+        if by is not None:
             batch, payees, values = _bundle_coverage(
-                settler, batch, payees, records, values, payee_fn is None, charges, capped
+                settler, by, batch, payees, records, values, payee_fn is None, charges, capped
             )
         _add_to_lines(drafts, payees, values, batch.period, payment, kind)
         if capped:
@@ -148,16 +149,20 @@ def _settle(settler, payment: ast.Payment, batches, capped: bool) -> list[LineDr
     return list(drafts.values())
 
 
-def _bundle_coverage(settler, batch, payees, records, values, charge, charges, capped):
-    """SPEC §3.8 for a batch of events: an event a bundle covers is not paid when its
-    performer is the bundle provider; otherwise it is paid and (unless a `payee` clause
-    redirects it) charged to the bundle provider. Returns the paid units. A cap skips
-    covered units, which `Block` cannot tell apart: a capped payment with covered
-    events is left to the unit-by-unit path."""
-    covering = settler.episodes()[1]
+def _bundle_coverage(settler, by, batch, payees, records, values, charge, charges, capped):
+    """SPEC §3.8 for a batch of events (`by` "event") or of days of spans ("day"): a
+    covered unit is not paid when its performer is the bundle provider; otherwise it is
+    paid and (unless a `payee` clause redirects it) charged to the bundle provider.
+    Returns the paid units. A cap skips covered units, which `Block` cannot tell apart:
+    a capped payment with covered units is left to the unit-by-unit path."""
+    coverage = settler.episodes()[1]
+    dates = batch.dates
     paid, uncovered = [], []
     for i, record in enumerate(records):
-        episode = covering.get(id(record))
+        if by == "day":
+            episode = coverage.of_day(record, dates[i])
+        else:
+            episode = coverage.of_record(record)
         if episode is None:
             paid.append(i)
             uncovered.append(i)

@@ -5,6 +5,12 @@ episode of its patient unless an earlier episode already covers it (same-day
 triggers in event-id order); an episode covers the trigger, its `includes`
 events in their windows (`at most K`: the first K by date, then id) and its
 warranty events; an event covered by two episodes belongs to the earlier.
+
+Spans are covered day by day (issue 12): an `includes` line ending `at most N days`
+covers the first N days of its matching spans (by date, then id, over all of them),
+any other covered span all its days. A day covered by two episodes belongs to the
+earlier. A per-day payment (`Stay s each day`) treats a covered day as SPEC §3.8
+treats a covered event; a span counts as a covered event when its first day is.
 """
 
 from __future__ import annotations
@@ -12,9 +18,41 @@ from __future__ import annotations
 import datetime
 
 from ersl import ast
-from ersl.dates import Period, period_containing
-from ersl.interpreter.arithmetic import shift
+from ersl.dates import Period, add_days, period_containing
+from ersl.interpreter.arithmetic import EvalError, shift
 from ersl.interpreter.env import Env, Episode
+from ersl.interpreter.values import DurationValue
+
+
+class Coverage:
+    """What the episodes cover: records (events, and spans by their first day) and the
+    days of spans, each with the episode it belongs to."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, Episode] = {}
+        self.days: dict[int, list[tuple[datetime.date, datetime.date, Episode]]] = {}
+
+    def add(self, episode: Episode, record, first, last) -> None:
+        """Cover `record` (its days `first`..`last` for a span; None: all of them)."""
+        if id(record) not in self.records:
+            self.records[id(record)] = episode
+            episode.covered.append(record)
+        if record.info.date_field == "start":  # a span
+            end = record["end"]
+            first = record.date if first is None else first
+            last = (datetime.date.max if end is None else end) if last is None else last
+            self.days.setdefault(id(record), []).append((first, last, episode))
+
+    def of_record(self, record) -> Episode | None:
+        """The episode covering an event (a span: its first day), if any."""
+        return self.records.get(id(record))
+
+    def of_day(self, record, day: datetime.date) -> Episode | None:
+        """The episode covering one day of a span (the earliest that does), if any."""
+        for first, last, episode in self.days.get(id(record), ()):
+            if first <= day <= last:
+                return episode
+        return None
 
 
 def _env(run, date: datetime.date, **bindings) -> Env:
@@ -29,14 +67,14 @@ def _window(run, within: ast.Within | None, env: Env) -> tuple[datetime.date, da
 
 def compute_episodes(
     run, bundles: dict[str, ast.Bundle]
-) -> tuple[dict[str, list[Episode]], dict[int, Episode]]:
-    """All episodes per bundle, and for each covered record (by `id()`) its episode.
+) -> tuple[dict[str, list[Episode]], Coverage]:
+    """All episodes per bundle, and what they cover.
 
     An episode's `end` is the last day any of its windows (includes, warranty) reaches.
     """
     ev = run.evaluator
     episodes: dict[str, list[Episode]] = {name: [] for name in bundles}
-    covered: dict[int, Episode] = {}
+    coverage = Coverage()
     triggers = []
     for name, bundle in bundles.items():
         if bundle.trigger is None:
@@ -50,29 +88,30 @@ def compute_episodes(
             if ev.truth(bundle.trigger.where, _env(run, record.date, **{var: record})):
                 triggers.append((record.date, record.id, name, record))
     for date, _, name, trigger in sorted(triggers, key=lambda t: (t[0], t[1], t[2])):
-        if id(trigger) in covered:
+        if coverage.of_record(trigger) is not None:
             continue
         bundle = bundles[name]
         env = _env(run, date, **{bundle.trigger.var.name: trigger})
         patient = trigger["patient"]
         episode = Episode(name, trigger, patient, trigger["provider"], date, date)
-        members = [trigger]
+        members = [(trigger, None, None)]
         for item in bundle.includes:
             found, window = _included(run, item, env, patient)
             members += found
             if window is not None:
                 episode.end = max(episode.end, window[1])
-        members += _warranty(run, bundle, env, patient, episode)
-        for record in members:
-            if id(record) not in covered:
-                covered[id(record)] = episode
-                episode.covered.append(record)
+        members += [
+            (record, None, None) for record in _warranty(run, bundle, env, patient, episode)
+        ]
+        for record, first, last in members:
+            coverage.add(episode, record, first, last)
         episodes[name].append(episode)
-    return episodes, covered
+    return episodes, coverage
 
 
 def _included(run, item: ast.Include, env: Env, patient):
-    """Records an `includes` line covers, and its window (None: any date)."""
+    """What an `includes` line covers — (record, first day, last day) with None days
+    for a whole record — and its window (None: any date)."""
     ev = run.evaluator
     window = _window(run, item.within, env)
     start, end = window if window is not None else (None, None)
@@ -80,10 +119,30 @@ def _included(run, item: ast.Include, env: Env, patient):
     for record in run.data.by_patient(item.type.name, patient, start, end):
         if ev.truth(item.where, env.bind(**{item.var.name: record}).at(record.date)):
             found.append(record)
-    if item.at_most is not None:
-        limit = ev._operand(item.at_most, env)
-        found = sorted(found, key=lambda r: (r.date, r.id))[: int(limit)]
-    return found, window
+    if item.at_most is None:
+        return [(record, None, None) for record in found], window
+    limit = ev._operand(item.at_most, env)
+    found = sorted(found, key=lambda r: (r.date, r.id))
+    if isinstance(limit, DurationValue):
+        return _first_days(found, limit), window
+    return [(record, None, None) for record in found[: int(limit)]], window
+
+
+def _first_days(spans: list, limit: DurationValue) -> list:
+    """`at most N days`: the first N days of the spans, in order."""
+    if limit.count.denominator != 1:
+        raise EvalError(f"`at most {limit}` must be a whole number of days")
+    left = int(limit.count)
+    out = []
+    for span in spans:
+        if left <= 0:
+            break
+        end = span["end"]
+        length = left if end is None else min(left, (end - span.date).days + 1)
+        if length > 0:
+            out.append((span, span.date, add_days(span.date, length - 1)))
+            left -= length
+    return out
 
 
 def _warranty(run, bundle: ast.Bundle, env: Env, patient, episode: Episode) -> list:
@@ -102,6 +161,17 @@ def _warranty(run, bundle: ast.Bundle, env: Env, patient, episode: Episode) -> l
         if ev.truth(covers.where, env.bind(**{covers.var.name: record}).at(record.date)):
             found.append(record)
     return found
+
+
+def coverage_by(payment: ast.Payment) -> str | None:
+    """How bundle coverage applies to a payment's units: "event" (per-event payments),
+    "day" (per-day payments of spans) or None (the other bases)."""
+    basis = payment.basis
+    if isinstance(basis, ast.EventBasis):
+        return "event"
+    if isinstance(basis, ast.SpanBasis) and basis.each.name == "day":
+        return "day"
+    return None
 
 
 def charge_period(date: datetime.date, settle_unit: str) -> Period:

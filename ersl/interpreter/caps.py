@@ -84,7 +84,8 @@ def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> F
         units = [
             unit
             for unit in _units_by_payee(settler, payment).get(id(provider), ())
-            if period.start <= unit.date <= period.end and settler.covering(unit.record) is None
+            if period.start <= unit.date <= period.end
+            and settler.covering_unit(payment, unit) is None
         ]
         if cap.applies.var is None or cap.applies.where is None:
             amounts.extend(unit.amount for unit in units)

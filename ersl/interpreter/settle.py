@@ -19,7 +19,7 @@ from ersl.exact import largest_remainder, round_to
 from ersl.gcpause import bulk_work
 from ersl.interpreter import bulk, caps, performance
 from ersl.interpreter.arithmetic import EvalError, rate_times_duration
-from ersl.interpreter.bundles import compute_episodes
+from ersl.interpreter.bundles import compute_episodes, coverage_by
 from ersl.interpreter.demands import check_required, unsettled_lines
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.env import Env, describe
@@ -118,7 +118,18 @@ class Settler:
         """The episode covering a record, if any."""
         if not self.symbols.bundles or record is None:
             return None
-        return self.episodes()[1].get(id(record))
+        return self.episodes()[1].of_record(record)
+
+    def covering_unit(self, payment: ast.Payment, unit: Unit) -> object | None:
+        """The episode covering a unit of a payment: the event of a per-event unit, the
+        day of a per-day span unit (SPEC §3.8, days of spans: issue 12), else None."""
+        by = coverage_by(payment)
+        if by is None or not self.symbols.bundles or unit.record is None:
+            return None
+        coverage = self.episodes()[1]
+        if by == "day":
+            return coverage.of_day(unit.record, unit.date)
+        return coverage.of_record(unit.record)
 
     # ------------------------------------------------------------ payments
     def _capped(self) -> set[str]:
@@ -275,9 +286,8 @@ class Settler:
             return drafts
         kind = payment.kind.name if payment.kind else "variable"
         groups: dict[tuple[str, str], LineDraft] = {}
-        per_event = isinstance(payment.basis, ast.EventBasis)
         for unit in self.units_of(payment):
-            episode = self.covering(unit.record) if per_event else None
+            episode = self.covering_unit(payment, unit)
             # SPEC §3.8: "paid by no per-event payment when *its provider* (the event's
             # performer, not an overridden payee) is the bundle provider"
             if episode is not None and performer(unit.record) is episode.provider:
@@ -345,9 +355,10 @@ class Settler:
         return list(groups.values())
 
     def charge_lines(self, bundle: ast.Bundle) -> list[LineDraft]:
-        """Charges to the bundle provider for covered events other providers performed."""
+        """Charges to the bundle provider for covered events (and days) other providers
+        performed."""
         for payment in self.symbols.payments.values():
-            if isinstance(payment.basis, ast.EventBasis):
+            if coverage_by(payment) is not None:
                 self.lines(payment.name)
         return self._charges.get(bundle.name, [])
 

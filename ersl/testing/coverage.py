@@ -196,7 +196,7 @@ def _bundle_hits(run, settler, statement) -> set[str]:
             env = _env(run, episode.start, **{bundle.trigger.var.name: episode.trigger})
             for i, item in enumerate(bundle.includes):
                 found, _ = _included(run, item, env, episode.patient)
-                if any(record is not episode.trigger for record in found):
+                if any(record is not episode.trigger for record, _, _ in found):
                     hits.add(f"bundle:{name}:includes:{i}")
             warranty = bundle.warranty
             if warranty is not None and warranty.covers is not None and warranty.period:

@@ -824,6 +824,47 @@ case(
     ["month_end(d)"],
 )
 
+# `at most N days` covers days of spans: `    Visit x within 30 days after at most ` is 41.
+case(
+    "E0405 at most days of an event",
+    """
+    use stdlib "schema/sweden"
+    bundle "B" {
+      trigger Procedure op
+      price   100 kr
+      includes {
+        Visit x within 30 days after at most 6 days
+      }
+    }
+    """,
+    "E0405",
+    6,
+    42,
+    "6 days",
+    ["`at most` a number of days covers days of spans", "`Visit` is not a span"],
+    ["`at most 1`"],
+)
+
+case(
+    "E0405 at most a number of months",
+    """
+    use stdlib "schema/sweden"
+    bundle "B" {
+      trigger Procedure op
+      price   100 kr
+      includes {
+        Stay x within 30 days after at most 3 months
+      }
+    }
+    """,
+    "E0405",
+    6,
+    41,
+    "3 months",
+    ["`at most` must be a number of records or of days", "duration in months"],
+    ["count the days", "`at most 90 days`"],
+)
+
 # `extend record ` is 14 characters: the name is col 15.
 case(
     "E0203 extend an unknown type",
@@ -2709,7 +2750,7 @@ case(
     6,
     43,
     "1.5",
-    ["`at most` must be int", "decimal"],
+    ["`at most` must be a number of records or of days", "decimal"],
 )
 
 # `  warranty { covers Procedure r  period ` is 40 characters.

@@ -743,7 +743,7 @@ def declarations(draw) -> str:
                     )
                 )
             if draw(maybe):
-                item += " at most 1"
+                item += draw(st.sampled_from([" at most 1", " at most 6 days"]))
             items.append(item)
         warranty = []
         for clause in [

@@ -5,7 +5,8 @@ The differential property generates contracts from the expression forms the batc
 handle (bindings, fields and time-varying attributes, tables with and without a band
 for every key, arithmetic on numbers and rates, `and`/`or`/`not`/`if`/`otherwise`,
 `in` with literal sets, user functions, `age`, `listed_at`, `count`/`exists`/`sum`,
-weights, caps and indicators, a table keyed by code patterns, reported results that some providers lack (`reported`,
+weights, caps and indicators, a table keyed by code patterns, a bundle covering stays (whole, or their first days:
+per-day payments skip covered days), reported results that some providers lack (`reported`,
 `value`/`rank`/`region_mean` none, `unreported excluded`), a payment reading an
 optional parameter that is not given) and settles each twice: in batches (as `ersl run`
 does) and one unit at a time. The statements must be byte-identical, the table-band
@@ -277,6 +278,15 @@ payment "Åtgärd" {{
   per    Procedure r
   amount kva_avgift(r.code)  # "QDG" has no band: a run-time error
 }}
+
+bundle "Paket" {{
+  trigger  Procedure op where op.code in {{"NFB49", "NGB19", "NHA09"}}
+  price    5000 kr
+  includes {{
+    Stay x  within 20 days after  {draw(st.sampled_from(["", "at most 1", "at most 3 days", "at most 15 days"]))}
+    Visit x within 10 days after  at most 1
+  }}
+}}
 param andel: percent = 12.5 %
 param fönster: duration in months = 2 months
 
@@ -348,6 +358,8 @@ def _outcome(source: str, records: list[dict], batches: bool):
     except ErslError as error:
         return ("error", str(error))
     event(f"fallbacks: {len(statement.run.bulk_fallbacks)}" if batches else "reference")
+    if statement.run.settler.episodes()[1].days:
+        event("days of stays covered by a bundle")
     return ("statement", statement.to_json(), statement.run.bands_hit)
 
 
@@ -374,28 +386,49 @@ def results(draw, records: list[dict]) -> list[dict]:
     return out
 
 
+CODES = ["NFB49", "NFB.62", "NGB19", "NHA09", "NJB00", "NFB49", "NGB19", "NHA09", "QDG"]
+"""KVÅ codes of generated procedures: "QDG" (rare) has no band in `kva_avgift`."""
+
+
 @st.composite
 def procedures(draw, records: list[dict]) -> list[dict]:
-    """Procedures with KVÅ codes: some match a code band, a prefix, a range, none."""
+    """Procedures with KVÅ codes (some match a code band, a prefix, a range, none), half
+    of them a few days before a stay or visit of the same patient (so that the bundle's
+    episodes cover stays, days of stays and visits)."""
     patients = [r["id"] for r in records if r["type"] == "patient"]
     providers = [r["id"] for r in records if r["type"] == "provider"]
-    return [
-        {
-            "type": "procedure",
-            "id": f"R{k}",
-            "patient": draw(st.sampled_from(patients)),
-            "provider": draw(st.sampled_from(providers)),
-            "date": draw(st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31))).isoformat(),
-            "code": draw(st.sampled_from(["NFB49", "NFB.62", "NGB19", "NHA09", "NJB00", "QDG"])),
-        }
-        for k in range(draw(st.integers(0, 4)))
-    ]
+    stays_ = [r for r in records if r["type"] == "stay"]
+    visits = [r for r in records if r["type"] == "visit"]
+    out = []
+    for k in range(draw(st.integers(1, 4))):
+        near = draw(st.sampled_from(["stay", "stay", "visit", "anywhere"]))
+        near = stays_ if near == "stay" else visits if near == "visit" else []
+        if near:
+            other = draw(st.sampled_from(near))
+            day = dt.date.fromisoformat(other.get("start") or other["date"])
+            date = day - dt.timedelta(days=draw(st.integers(0, 5)))
+            patient_id = other["patient"]
+        else:
+            date = draw(st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)))
+            patient_id = draw(st.sampled_from(patients))
+        out.append(
+            {
+                "type": "procedure",
+                "id": f"R{k}",
+                "patient": patient_id,
+                "provider": draw(st.sampled_from(providers)),
+                "date": date.isoformat(),
+                "code": draw(st.sampled_from(CODES)),
+            }
+        )
+    return out
 
 
 @st.composite
 def datasets_with_stays(draw) -> list[dict]:
     records = draw(datasets())
-    return records + draw(stays(records)) + draw(results(records)) + draw(procedures(records))
+    records = records + draw(stays(records))
+    return records + draw(results(records)) + draw(procedures(records))
 
 
 @SETTINGS

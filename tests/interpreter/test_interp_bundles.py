@@ -385,3 +385,155 @@ def test_coverage_is_decided_on_all_data_whatever_the_run_period(tmp_path):
     # OP2 (after the run) covers the preop visit PRE: not paid in 2022-12
     assert s.of(name="Besök") == {}
     assert s.of(name="Protes") == {("H", "2022-12", "Protes"): "50000.00"}  # OP1
+
+
+# ---------------------------------------------------------------- days of spans (issue 12)
+
+REHAB = """
+codeset joints: kva { "NFB*", "NGB*" }
+
+bundle "Protes" {
+  trigger  Procedure op where op.code in joints
+  price    50000 kr
+  includes {
+    Stay x where x.ward == "rehab" within 6 days after  at most 6 days
+  }
+}
+
+payment "Vårddag" {
+  kind   variable
+  per    Stay s each day
+  amount 1000 kr/day
+}
+
+payment "Vårdtillfälle" {
+  kind   variable
+  per    Stay s
+  amount 10 kr
+}
+"""
+
+
+def rehab(id, pat, prov, start, end, ward="rehab"):
+    return {
+        "type": "stay",
+        "id": id,
+        "patient": pat,
+        "provider": prov,
+        "start": start,
+        "end": end,
+        "ward": ward,
+    }
+
+
+def test_a_package_of_6_days_covers_6_days_of_a_10_day_stay(tmp_path):
+    """The issue's case: a covered 10-day stay with a 6-day package pays 4 days."""
+    data = providers("H") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-03-01"),
+        rehab("S1", "P1", "H", "2022-03-03", "2022-03-12"),  # 10 days, within 6 days after
+    ]
+    s = run(tmp_path, data, body=REHAB)
+    # days 2022-03-03..08 are in the package; 03-09..12 are paid: 4 × 1000 = 4000.00
+    assert s.of(name="Vårddag") == {("H", "2022-03", "Vårddag"): "4000.00"}
+    assert s.units[("H", "2022-03", "Vårddag")] == 4
+    # the stay counts at its first day, which is covered: no per-stay payment
+    assert s.of(name="Vårdtillfälle") == {}
+    assert s.of(name="Protes") == {("H", "2022-03", "Protes"): "50000.00"}
+
+
+def test_the_days_of_a_package_run_over_the_spans_in_order(tmp_path):
+    data = providers("H") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-03-01"),
+        rehab("S1", "P1", "H", "2022-03-02", "2022-03-05"),  # 4 days, all covered
+        rehab("S2", "P1", "H", "2022-03-07", "2022-03-11"),  # 5 days: the first 2 covered
+        rehab("S3", "P1", "H", "2022-03-20", "2022-03-21"),  # starts after the window
+    ]
+    s = run(tmp_path, data, body=REHAB)
+    # 4 + 2 = 6 days covered; paid: S2's 03-09..11 (3 days) and S3's 2 days = 5 × 1000;
+    # S3 is not covered at all: its per-stay 10 kr is paid
+    assert s.of(name="Vårddag") == {("H", "2022-03", "Vårddag"): "5000.00"}
+    assert s.of(name="Vårdtillfälle") == {("H", "2022-03", "Vårdtillfälle"): "10.00"}
+
+
+def test_covered_days_another_provider_performed_are_paid_and_charged(tmp_path):
+    data = providers("H", "R") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-03-01"),
+        rehab("S1", "P1", "R", "2022-03-03", "2022-03-12"),
+    ]
+    s = run(tmp_path, data, body=REHAB)
+    # R is paid all 10 days (10 000) and the stay (10); the bundle provider H is charged
+    # the 6 covered days and the stay, whose first day is covered: −(6 000 + 10)
+    assert s.of(name="Vårddag") == {("R", "2022-03", "Vårddag"): "10000.00"}
+    assert s.of(name="Vårdtillfälle") == {("R", "2022-03", "Vårdtillfälle"): "10.00"}
+    assert s.of(name="Protes: charge") == {("H", "2022-03", "Protes: charge"): "-6010.00"}
+    assert s.units[("H", "2022-03", "Protes: charge")] == 7
+
+
+def test_a_whole_span_in_a_package_covers_all_its_days(tmp_path):
+    body = REHAB.replace("within 6 days after  at most 6 days", "within 6 days after")
+    data = providers("H") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-03-01"),
+        rehab("S1", "P1", "H", "2022-03-03", "2022-03-12"),
+        rehab("S2", "P1", "H", "2022-03-20", "2022-03-21", ward="akut"),  # not included
+    ]
+    s = run(tmp_path, data, body=body)
+    # S1 is covered day by day, all 10 days; S2 is paid: 2 × 1000 and 10 kr
+    assert s.of(name="Vårddag") == {("H", "2022-03", "Vårddag"): "2000.00"}
+    assert s.of(name="Vårdtillfälle") == {("H", "2022-03", "Vårdtillfälle"): "10.00"}
+
+
+def test_a_cap_on_a_per_day_payment_leaves_covered_days_out(tmp_path):
+    body = (
+        REHAB
+        + """
+cap "Tak" for provider q each year {
+  applies to "Vårddag"
+  measure    count(Stay s where s.provider == q) * 1.0
+  limit      1
+  above      reduce 100 % of excess
+}
+"""
+    )
+    data = providers("H") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-03-01"),
+        rehab("S1", "P1", "H", "2022-03-03", "2022-03-12"),  # 4 days paid
+        rehab("S2", "P1", "H", "2022-05-01", "2022-05-02", ward="akut"),  # 2 days paid
+    ]
+    s = run(tmp_path, data, body=body)
+    # A = 6 paid days × 1000 = 6000 (the 6 covered days are not in A); Q = 2 stays > 1:
+    # deduction = 100 % × 6000 × (2 − 1)/2 = 3000.00
+    assert s.of(name="Tak") == {("H", "2022", "Tak"): "-3000.00"}
+    assert s.of(name="Vårddag") == {
+        ("H", "2022-03", "Vårddag"): "4000.00",
+        ("H", "2022-05", "Vårddag"): "2000.00",
+    }
+
+
+def test_an_open_enrolment_is_covered_for_its_first_days(tmp_path):
+    body = """
+codeset joints: kva { "NFB*" }
+bundle "Paket" {
+  trigger  Procedure op where op.code in joints
+  price    1000 kr
+  includes { Enrolment x within 2 days after at most 3 days }
+}
+payment "Inskriven" {
+  kind   variable
+  per    Enrolment e each day
+  amount 10 kr/day
+}
+"""
+    data = providers("H") + [
+        patient("P1"),
+        op("OP1", "P1", "H", "2022-12-20"),
+        {"type": "enrolment", "patient": "P1", "provider": "H", "start": "2022-12-21"},
+    ]
+    s = run(tmp_path, data, body=body)
+    # enrolled 2022-12-21 onwards, no end: 11 days to 2022-12-31, the first 3 covered:
+    # 8 × 10 = 80.00
+    assert s.of(name="Inskriven") == {("H", "2022-12", "Inskriven"): "80.00"}

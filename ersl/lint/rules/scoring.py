@@ -11,17 +11,20 @@ from ersl.lint.values import constants
 from ersl.lint.wording import percent
 
 
-def _linear_levels(ctx: LintContext):
-    """(performance, ref, minimum values, target values, lower is better) of each `linear`."""
+def _linear_scorings(ctx: LintContext):
+    """(ref, minimum values, target values) of each `linear` scoring of the linted file;
+    the values are None when a level is not a constant."""
     for performance in ctx.decls(ast.Performance):
         for ref in performance.indicators:
-            scoring = ref.scoring
-            if scoring.kind != "linear":
-                continue
-            lows = constants(scoring.low, ctx.symbols)
-            highs = constants(scoring.high, ctx.symbols)
-            if not lows or not highs:
-                continue
+            if ref.scoring.kind == "linear":
+                lows = constants(ref.scoring.low, ctx.symbols)
+                yield ref, lows, constants(ref.scoring.high, ctx.symbols)
+
+
+def _linear_levels(ctx: LintContext):
+    """(ref, minimum values, target values, lower is better) of each constant `linear`."""
+    for ref, lows, highs in _linear_scorings(ctx):
+        if lows and highs:
             indicator = ctx.symbols.indicators.get(ref.name)
             lower_is_better = indicator is not None and indicator.lower_is_better
             yield ref, lows, highs, lower_is_better
@@ -67,25 +70,20 @@ def linear_min_beyond_target(ctx: LintContext) -> Iterator[Finding]:
 )
 def linear_step(ctx: LintContext) -> Iterator[Finding]:
     """`linear X to X`: full score at X or more, none below — `at least X` says that."""
-    for performance in ctx.decls(ast.Performance):
-        for ref in performance.indicators:
-            scoring = ref.scoring
-            if scoring.kind != "linear":
-                continue
-            lows = constants(scoring.low, ctx.symbols)
-            highs = constants(scoring.high, ctx.symbols)
-            same_values = bool(lows) and len(lows) == len(highs) == 1 and lows == highs
-            if not (same_values or scoring.low == scoring.high):
-                continue
-            low, high = _text(ctx, scoring.low), _text(ctx, scoring.high)
-            level = low if low == high else percent(lows[0])
-            yield Finding(
-                scoring.span,
-                f'"{ref.name}" scores `linear {low} to {high}`: a step, not a linear '
-                f"scale — the full score at {level} or more, nothing below",
-                help=f"write `at least {level}` for that step (`above` is strict), or give "
-                "a minimum below the target for a sliding scale",
-            )
+    for ref, lows, highs in _linear_scorings(ctx):
+        scoring = ref.scoring
+        same_values = bool(lows) and lows == highs and len(lows) == 1
+        if not (same_values or scoring.low == scoring.high):
+            continue
+        low, high = _text(ctx, scoring.low), _text(ctx, scoring.high)
+        level = low if low == high else percent(lows[0])
+        yield Finding(
+            scoring.span,
+            f'"{ref.name}" scores `linear {low} to {high}`: a step, not a linear '
+            f"scale — the full score at {level} or more, nothing below",
+            help=f"write `at least {level}` for that step (`above` is strict), or give "
+            "a minimum below the target for a sliding scale",
+        )
 
 
 def _text(ctx: LintContext, node: ast.Node) -> str:
