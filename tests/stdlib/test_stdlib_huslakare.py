@@ -30,6 +30,7 @@ from test_stdlib_support import (
     visit,
 )
 
+from ersl.checker.dependencies import is_optional_param
 from ersl.cli import main
 
 MODEL = "stockholm/husläkare.ersl"
@@ -160,5 +161,62 @@ def test_acceptance_run_on_listing_data_only(capsys):
 
 
 def test_besoksersattning_is_the_only_required_parameter():
-    required = [name for name, p in hl().checked.symbols.params.items() if p.value is None]
+    symbols = hl().checked.symbols
+    without_value = [name for name, p in symbols.params.items() if p.value is None]
+    required = [
+        name
+        for name in without_value
+        if not is_optional_param(symbols.params[name], symbols.param_types.get(name))
+    ]
     assert required == ["besöksersättning"]
+    # the figures the sources lack are optional: the lines reading them wait for them
+    assert sorted(set(without_value) - set(required)) == [
+        "besöksvikt_80_år",
+        "konferens_med_patient_ersättning",
+        "samverkan_kommun_ersättning",
+        "sip_ersättning",
+        "teambesöksersättning",
+        "vårdplanering_i_hemmet_ersättning",
+    ]
+
+
+# ---------------------------------------------------------------- figures the sources lack
+
+
+def test_lines_without_their_figure_are_not_paid_and_the_statement_says_so(tmp_path, capsys):
+    records = [
+        provider("VC1"),
+        *person("P1", "1935-01-01"),  # 86
+        listing("P1", "VC1", "2020-01-01"),
+        {**visit("V1", "P1", "VC1", "2021-03-10"), "team": ["doctor", "nurse"]},
+        {
+            "type": "meeting",
+            "id": "M1",
+            "patient": "P1",
+            "date": "2021-04-01",
+            "kind": "SIP",
+            "participants": ["VC1"],
+        },
+    ]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    args = ["run", str(STDLIB / MODEL), "--data", str(data), "--period", "2021-03..2021-04"]
+    code = main([*args, "--param", f"besöksersättning={FEES}", "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    statement = json.loads(out)
+    got = {(x["payee"], x["period"], x["name"]): x["amount"] for x in statement["lines"]}
+    # the visit fee is paid (400); the team visit, the SIP and the 80+ supplement are not
+    assert got[("VC1", "2021-03", "Besöksersättning")] == "400.00"
+    assert not {name for _, _, name in got} & {"Teambesök", "SIP", "Besökstillägg 80 år och äldre"}
+    # every line of FFU 2021 that waits for a figure is named, with the figure
+    notices = {n["name"]: n["parameters"] for n in statement["notices"]}
+    assert notices == {
+        "Besökstillägg 80 år och äldre": ["besöksvikt_80_år"],
+        "Kostnadsansvar: besökstillägg 80 år och äldre": ["besöksvikt_80_år"],
+        "Teambesök": ["teambesöksersättning"],
+        "SIP": ["sip_ersättning"],
+        "Vårdplanering i hemmet": ["vårdplanering_i_hemmet_ersättning"],
+        "Konferens med patient": ["konferens_med_patient_ersättning"],
+        "Samverkan med kommuner": ["samverkan_kommun_ersättning"],
+    }

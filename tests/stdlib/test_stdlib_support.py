@@ -43,14 +43,16 @@ def settle(
     records: list[dict],
     period: str,
     params: dict | None = None,
+    batches: bool = True,
 ) -> dict[tuple[str, str, str], str]:
-    """Settle `period` against `records`; the lines as {(payee, period, name): "12.34"}."""
+    """Settle `period` against `records` (in batches, or unit by unit); the lines as
+    {(payee, period, name): "12.34"}."""
     data_path = folder / "data.jsonl"
     data_path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
     )
     data = api.read_data([str(data_path)], contract)
-    statement = contract.settle(data, period, params or {})
+    statement = contract.settle(data, period, params or {}, batches=batches)
     lines: dict[tuple[str, str, str], str] = {}
     for line in statement.lines:
         key = (line.payee, line.period, line.name)
