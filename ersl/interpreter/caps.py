@@ -24,8 +24,13 @@ def cap_lines(settler, cap: ast.Cap) -> list[LineDraft]:
     valid = valid_range(settler.run.contract.valid if settler.run.contract else None, cap.valid)
     if valid is None:
         return []
-    payments = [settler.symbols.payments[n] for n in cap.applies.names]
-    kind = payments[0].kind.name if payments and payments[0].kind else "variable"
+    applied = [settler.symbols.payments[n] for n in cap.applies.names]
+    kind = applied[0].kind.name if applied and applied[0].kind else "variable"
+    # A capped payment left unsettled (an optional parameter it reads was not given)
+    # pays nothing, so it adds nothing to A; with none left there is nothing to cap.
+    payments = [p for p in applied if p.name not in settler.unsettled]
+    if not payments:
+        return []
     drafts = []
     q = cap.provider_var.name
     for period in line_periods(unit_name, valid, settler.period):

@@ -222,3 +222,61 @@ def test_the_json_notices_field_is_deterministic(tmp_path):
     first = settle(tmp_path / "a", SOURCE, RECORDS, params={"fee": "100 kr"}).text
     second = settle(tmp_path / "b", SOURCE, list(reversed(RECORDS)), params={"fee": "100 kr"})
     assert json.loads(first)["notices"] == json.loads(second.text)["notices"]
+
+
+CAPPED = contract(
+    """
+param extra: money?
+
+payment "Besök" {
+  kind   variable
+  per    Visit v
+  amount 100 kr
+}
+
+payment "Tillägg" {
+  kind   variable
+  per    Visit v
+  amount extra
+}
+
+cap "Tak" for provider q each year {
+  applies to "Besök", "Tillägg"
+  measure    count(Visit v where v.provider == q)
+  limit      1
+  above      reduce 50 % of excess
+}
+
+cap "Tak tillägg" for provider q each year {
+  applies to "Tillägg"
+  measure    count(Visit v where v.provider == q)
+  limit      1
+  above      reduce 100 % of excess
+}
+"""
+)
+
+
+def test_a_cap_over_an_unsettled_payment_counts_only_the_settled_ones(tmp_path):
+    settled = settle(tmp_path, CAPPED, RECORDS)
+    # "Tillägg" reads `extra`, not given: unsettled, so it adds nothing to A.
+    # "Tak": A = 2 visits × 100 kr = 200 kr, Q = 2, L = 1:
+    #   0.5 × 200 × (2 − 1) / 2 = 50 kr deducted.
+    # "Tak tillägg" caps only the unsettled payment: nothing to cap, no line, no error.
+    assert settled.lines == {
+        ("VC1", "2022-03", "Besök"): "200.00",
+        ("VC1", "2022", "Tak"): "-50.00",
+    }
+    assert [n["name"] for n in settled.json["notices"]] == ["Tillägg"]
+
+
+def test_a_cap_over_a_given_optional_parameter_counts_it(tmp_path):
+    settled = settle(tmp_path, CAPPED, RECORDS, params={"extra": "20 kr"})
+    # A = 2 × 100 + 2 × 20 = 240 kr: "Tak" deducts 0.5 × 240 × 1/2 = 60 kr;
+    # "Tak tillägg": A = 40 kr, 1 × 40 × 1/2 = 20 kr.
+    assert settled.lines == {
+        ("VC1", "2022-03", "Besök"): "200.00",
+        ("VC1", "2022-03", "Tillägg"): "40.00",
+        ("VC1", "2022", "Tak"): "-60.00",
+        ("VC1", "2022", "Tak tillägg"): "-20.00",
+    }

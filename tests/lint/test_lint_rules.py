@@ -1245,6 +1245,34 @@ hit(
     ['the pot of "P"', "every month"],
 )
 miss(
+    "money once per span: a daily basis whose condition picks one day (today == its end)",
+    "L140",
+    """
+    param slutbetalning: money
+    payment "Avräkning" {
+      kind   variable
+      per    Enrolment e each day where e.end != none and today == e.end
+      amount slutbetalning
+    }
+    """,
+)
+hit(
+    "a daily basis whose condition compares today without pinning one day still pays daily",
+    "L140",
+    """
+    param dygn: money
+    payment "Dygn" {
+      kind   fixed
+      per    Stay s each day where today >= s.start
+      amount dygn
+    }
+    """,
+    8,
+    10,
+    "dygn",
+    ["every day"],
+)
+miss(
     "rates on monthly and daily bases, money on events and years, money converted by hand",
     "L140",
     """

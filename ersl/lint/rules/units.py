@@ -41,12 +41,33 @@ def _pots(ctx: LintContext) -> Iterator[tuple[str, ast.Expr, tuple[int, str] | N
     """(what, amount or pot, unit length) for every payment and performance."""
     for payment in ctx.payments():
         if payment.amount is not None:
-            yield f'"{payment.name}"', payment.amount, unit_length(payment.basis)
+            length = None if _one_day_per_span(payment.basis) else unit_length(payment.basis)
+            yield f'"{payment.name}"', payment.amount, length
     for performance in ctx.decls(ast.Performance):
         for pot in (performance.bonus, performance.penalty):
             if pot is not None:
                 length = each_length(ctx, performance.each)
                 yield f'the pot of "{performance.name}"', pot, length
+
+
+def _one_day_per_span(basis) -> bool:
+    """`Span x each day where … today == E …`: the condition picks one day of each span
+    (e.g. its last), so the amount is paid once per span, not every day."""
+    if not isinstance(basis, ast.SpanBasis) or basis.where is None:
+        return False
+    conjuncts, todo = [], [basis.where]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Binary) and node.op == "and":
+            todo += [node.left, node.right]
+        else:
+            conjuncts.append(node)
+    return any(
+        isinstance(c, ast.Binary)
+        and c.op == "=="
+        and any(isinstance(side, ast.Name) and side.name == "today" for side in (c.left, c.right))
+        for c in conjuncts
+    )
 
 
 def _each(length: tuple[int, str]) -> str:
