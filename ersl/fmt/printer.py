@@ -47,12 +47,13 @@ _CONTINUES = re.compile(
 def format_source(text: str, path: str = "<string>") -> str:
     """The canonical layout of ERSL source `text`; raises `ErslError` if it does not parse.
 
-    The file's line ends are kept: when its first line ends in CRLF (Windows), every
+    Line ends are read as `ersl check` reads them (CRLF, LF and a lone CR each end a
+    line), and the file's are kept: when its first line ends in CRLF (Windows), every
     line of the result does."""
     first = text.find("\n")
     windows = first > 0 and text[first - 1] == "\r"
-    if "\r\n" in text:
-        text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     module = parse(text, path)
     if text.startswith("\ufeff"):
         text = text[1:]
