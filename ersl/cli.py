@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ersl` console script; returns the exit code."""
     try:
+        if any("\0" in arg for arg in (sys.argv[1:] if argv is None else argv)):
+            print("ersl: error: an argument holds a NUL character", file=sys.stderr)
+            return EXIT_USAGE
         args = build_parser().parse_args(argv)
         from ersl.paths import project_root_set
 

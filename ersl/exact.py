@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 __all__ = [
@@ -68,7 +68,12 @@ def bounded_fraction(text: str) -> Fraction:
     `parse_decimal`: at most `MAX_DIGITS` digits before and after the decimal point.
     An enormous exponent (``1e999999999``) raises `NumberTooLarge` without building
     the number."""
-    value = Decimal(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # an exponent beyond even Decimal's range
+        raise NumberTooLarge(
+            f"number too large: {text[:40]}", "its exponent is beyond any bound"
+        ) from None
     if not value.is_finite():
         raise ValueError(f"{text} is not a finite number")
     _, digits, exponent = value.as_tuple()

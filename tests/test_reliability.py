@@ -218,7 +218,13 @@ def test_7_a_contract_path_that_is_no_readable_file(tmp_path, capsys, contract):
     ]
     code, _, err = ersl(capsys, "run", path, "--data", DATA, "--period", "2019-03")
     assert code == 2
-    assert "error[E0001]" in err
+    assert ("an argument holds a NUL character" if contract == "nul" else "error[E0001]") in err
+
+
+@pytest.mark.parametrize("command", ["check", "lint", "fmt", "highlight", "test", "run"])
+def test_7_a_nul_in_any_argument_is_a_usage_error(capsys, command):
+    code, _, err = ersl(capsys, command, "a\0b")
+    assert code == 2 and "ersl: error: an argument holds a NUL character" in err
 
 
 def test_7_a_data_path_too_long(tmp_path, capsys):
@@ -303,6 +309,7 @@ def test_11_a_json_line_nested_thousands_deep_is_that_line_invalid(tmp_path, cap
         ("1e999999999", "1e999999999 has 1000000000 digits before the decimal point"),
         ("1e-999999999", "1e-999999999 has 999999999 digits after the decimal point"),
         ("1e30", "1e30 has 31 digits before the decimal point"),
+        ("1e99999999999999999999999999", "1e99999999999999999999999999"),
     ],
 )
 def test_12_a_json_number_with_an_enormous_exponent(tmp_path, capsys, number, message):
