@@ -24,6 +24,7 @@ COMMANDS = {
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
     "lsp": ("ersl.commands.lsp", "run the language server for editors (LSP over stdio)"),
+    "synth": ("ersl.commands.synth", "generate a synthetic population from a profile"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
