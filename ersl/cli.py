@@ -26,6 +26,7 @@ COMMANDS = {
     "lsp": ("ersl.commands.lsp", "run the language server for editors (LSP over stdio)"),
     "synth": ("ersl.commands.synth", "generate a synthetic population from a profile"),
     "diff": ("ersl.commands.diff", "compare what two models (or parameter sets) pay whom, and why"),
+    "report": ("ersl.commands.report", "settle a contract into a self-contained HTML report"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -9,7 +9,7 @@ import sys
 from ersl.commands.run import default_period, parse_params
 from ersl.errors import usage_error
 
-FORMATS = ("text", "json", "csv", "xlsx")
+FORMATS = ("text", "json", "csv", "xlsx", "html")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
