@@ -27,6 +27,7 @@ COMMANDS = {
     "synth": ("ersl.commands.synth", "generate a synthetic population from a profile"),
     "diff": ("ersl.commands.diff", "compare what two models (or parameter sets) pay whom, and why"),
     "report": ("ersl.commands.report", "settle a contract into a self-contained HTML report"),
+    "incentives": ("ersl.commands.incentives", "what one more unit of each kind pays a provider"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

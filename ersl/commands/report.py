@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--swedish", action="store_true", help="Swedish numbers: 1 234,50 kr (default 1234.50)"
     )
+    parser.add_argument(
+        "--provider",
+        metavar="Q",
+        help="add the marginal incentives of provider Q (ersl incentives)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +37,15 @@ def run(args: argparse.Namespace) -> int:
     from ersl.tender.report import statement_report
 
     statement = run_command.settle(args)
-    text = statement_report(statement, statement.run.data, args.swedish)
+    incentives = None
+    if args.provider:
+        from ersl.api import Contract
+        from ersl.tender.incentives import marginal
+
+        contract = Contract(statement.run.checked)
+        params = run_command.parse_params(args.param)
+        incentives = marginal(contract, statement.run.data, statement.period, params, args.provider)
+    text = statement_report(statement, statement.run.data, args.swedish, incentives)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
