@@ -2,7 +2,8 @@
 
 Each perturbation adds records to the data — one more listed patient of an age band or
 a CNI decile, one more visit by a profession, one percentage point more on a reported
-indicator — and settles the contract again, exactly; the row is the change of the
+indicator, one more complication under a bundle's warranty — and settles the contract
+again, exactly; the row is the change of the
 provider's total for the period, with the payment names that changed. Caps, weights
 and bonuses therefore count as they would: a visit above a ceiling is worth less.
 docs/incentives.md says how each perturbation is built.
@@ -170,9 +171,14 @@ def marginal(contract, data, period: str, params: dict, provider: str) -> Incent
             perturbations.append(("indicator", f"{name} +1 pp", results))
         else:
             notes.append(f'no result of "{name}" for {provider} in {period}: not perturbed')
+    base_text = dump_jsonl(data)
+    for label, records, note in _complications(contract, data, provider, span, base_text):
+        if note:
+            notes.append(note)
+        else:
+            perturbations.append(("complication under warranty", label, records))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        base_text = dump_jsonl(data)
         for group, label, records in perturbations:
             path = Path(tmp) / "perturbed.jsonl"
             extra = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -282,3 +288,99 @@ def _is_result(line: str, provider: str, records: list[dict]) -> bool:
         and row.get("period") == r["period"]
         for r in records
     )
+
+
+def _codes_in(expr, var: str, symbols) -> tuple[str, list[ast.CodeItem]] | None:
+    """(field, codeset items) of a condition `v.field in codeset` (alone or in an
+    `and`), or None."""
+    if isinstance(expr, ast.Binary) and expr.op == "and":
+        return _codes_in(expr.left, var, symbols) or _codes_in(expr.right, var, symbols)
+    if (
+        isinstance(expr, ast.Binary)
+        and expr.op == "in"
+        and isinstance(expr.left, ast.FieldAccess)
+        and isinstance(expr.left.obj, ast.Name)
+        and expr.left.obj.name == var
+        and isinstance(expr.right, ast.Name)
+        and expr.right.name in symbols.codesets
+    ):
+        return expr.left.name.name, list(symbols.codesets[expr.right.name].items)
+    return None
+
+
+def _member(items: list[ast.CodeItem]) -> str:
+    """A code of the set: a prefix item `NFC*` gives `NFC99`, a range its low end."""
+    low = items[0].low
+    return low[:-1] + "99" if low.endswith("*") else low
+
+
+def _matches(code: str, items: list[ast.CodeItem]) -> bool:
+    for item in items:
+        if item.low.endswith("*") and code.startswith(item.low[:-1]):
+            return True
+        if item.high is not None and item.low <= code[: len(item.high)] <= item.high:
+            return True
+        if code == item.low:
+            return True
+    return False
+
+
+def _complications(contract, data, provider: str, span, base_text: str):
+    """For each bundle with a warranty: one more covered event (a copy of one of the
+    provider's trigger events in the period, with a code of the warranty's codeset, 30
+    days later at another provider), or a note saying why there is none."""
+    symbols = contract.checked.symbols
+    for name, bundle in sorted(symbols.bundles.items()):
+        warranty = bundle.warranty
+        if warranty is None or warranty.covers is None or bundle.trigger is None:
+            continue
+        covers, trigger = warranty.covers, bundle.trigger
+        found = _codes_in(covers.where, covers.var.name, symbols)
+        if found is None or covers.type.name != trigger.type.name:
+            yield (
+                "",
+                [],
+                f"bundle \"{name}\": its warranty's events are not `x.field in codeset` of the trigger's type: no complication",
+            )
+            continue
+        field, items = found
+        trigger_codes = _codes_in(trigger.where, trigger.var.name, symbols)
+        candidates = [
+            r
+            for r in data.records(trigger.type.name)
+            if r.get("provider") is not None
+            and r["provider"].id == provider
+            and span.start <= r["date"] <= span.end
+            and (trigger_codes is None or _matches(str(r.get(trigger_codes[0])), trigger_codes[1]))
+        ]
+        if not candidates:
+            yield (
+                "",
+                [],
+                f'bundle "{name}": no episode of {provider} in the period: no complication',
+            )
+            continue
+        first = candidates[0]
+        data_type = _data_name(trigger.type.name)
+        record = None
+        for line in base_text.splitlines():
+            row = json.loads(line)
+            if row.get("type") == data_type and row.get("id") == first.id:
+                record = row
+                break
+        if record is None:
+            continue
+        others = [p.id for p in data.providers() if p.id != provider]
+        day = min(first["date"] + datetime.timedelta(days=30), span.end)
+        record.update(
+            id="ERSL-MARGINAL-COMPLICATION",
+            date=day.isoformat(),
+            provider=others[0] if others else provider,
+        )
+        record[field] = _member(items)
+        yield f"{name}: {record[field]} after {first.id}", [record], None
+
+
+def _data_name(type_name: str) -> str:
+    """`IndicatorResult` → `indicator_result`: a schema type's data name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type_name).lower()

@@ -23,6 +23,7 @@ from ersl import ast
 from ersl.checker.dependencies import reads
 from ersl.dates import parse_period
 from ersl.encoding import decode
+from ersl.errors import ErslError
 
 #: Source lines shown per side at most.
 MAX_LINES = 4
@@ -80,7 +81,7 @@ def place(node: ast.Node | None) -> Place | None:
     if span.file not in _LINES:
         try:
             _LINES[span.file] = decode(Path(span.file).read_bytes(), span.file).splitlines()
-        except (OSError, Exception):  # noqa: BLE001 - a place is a courtesy, never fatal
+        except (OSError, ErslError):  # a file gone or not UTF-8: the place has no text
             _LINES[span.file] = []
     lines = _LINES[span.file][span.line - 1 : min(span.end_line, span.line + MAX_LINES - 1)]
     text = "\n".join(line.rstrip() for line in lines).strip("\n")
@@ -253,8 +254,8 @@ def _param(name: str, x: ast.Param, y: ast.Param, key: str) -> list[Difference]:
 
 
 def _bands(name: str, t1: ast.TableValue, t2: ast.TableValue, key: str, prefix: str):
-    one = {_band_key(e.band): e for e in t1.entries}
-    two = {_band_key(e.band): e for e in t2.entries}
+    one = {e.band: e for e in t1.entries}
+    two = {e.band: e for e in t2.entries}
     out = []
     for band in list(dict.fromkeys([*one, *two])):
         e1, e2 = one.get(band), two.get(band)
@@ -275,10 +276,6 @@ def _bands(name: str, t1: ast.TableValue, t2: ast.TableValue, key: str, prefix: 
     return out or [
         Difference("parameter", name, "changed", f"{prefix}table", place(t1), place(t2), key)
     ]
-
-
-def _band_key(band: ast.Band):
-    return band
 
 
 def _band_text(entry: ast.TableEntry) -> str:

@@ -140,3 +140,18 @@ def test_incentives_are_exact_differences_of_statements(provider, tmp_path):
         "total"
     ]
     assert row.change == after - before == 2400
+
+
+def test_one_more_complication_under_warranty():
+    """examples/hip_knee: one more joint reoperation (a KVÅ code of joint_reoperation,
+    NFC99) 30 days after ORT's operation OP1, done at another clinic (SJH): the
+    procedure is paid 40 000 kr per event ("Operation") and, under the 2-year warranty,
+    charged to ORT, the bundle's provider: −40 000.00 for ORT."""
+    repo = Path(__file__).resolve().parents[2]
+    contract = api.load(repo / "examples/hip_knee/contract.ersl")
+    data = api.read_data([repo / "examples/hip_knee/data.jsonl"], contract)
+    result = marginal(contract, data, "2022", {}, "ORT")
+    row = rows(result)["complication under warranty", "Höft- och knäprotes: NFC99 after OP1"]
+    assert row.change == -40000
+    assert row.payments == (("Höft- och knäprotes: charge", F(-40000)),)
+    assert "no listed patient: no visits" in result.notes
