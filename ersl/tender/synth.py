@@ -232,8 +232,10 @@ def generate(profile: Profile, size: int, seed: int, con=None):
         SELECT * FROM (SELECT i, id, b, listed, prov, other, move_day, {counts} AS k FROM pat)
         WHERE k > 0"""
     )
+    professions_list = "[" + ", ".join(f"'{p}'" for p in PROFESSIONS) + "]"
+    modes_list = "[" + ", ".join(f"'{m}'" for m in MODES) + "]"
     con.execute(
-        f"""CREATE TABLE vis AS
+        f"""CREATE TABLE visit AS
         WITH each AS (
           SELECT *, i * 64 + j AS vi FROM (SELECT *, unnest(range(k)) AS j FROM counted)),
         prof AS (SELECT *, {professions} AS profession FROM each),
@@ -244,24 +246,18 @@ def generate(profile: Profile, size: int, seed: int, con=None):
                  THEN floor(u(vi, 25) * {providers})::INT
                  ELSE prov END AS at_prov,
             CASE WHEN u(vi, 26) < {diagnosed!r} THEN {code_pick} END AS ci
-          FROM prof)
-        SELECT vi, 'V' || substr(id, 2) || '-' || lpad(j::VARCHAR, 2, '0') AS vid,
-               id AS patient, date, profession, mode,
-               CASE WHEN listed AND at_prov = prov AND move_day IS NOT NULL
-                         AND date > move_day
-                    THEN other ELSE at_prov END AS at_prov, ci
-        FROM dated"""
-    )
-    professions_list = "[" + ", ".join(f"'{p}'" for p in PROFESSIONS) + "]"
-    modes_list = "[" + ", ".join(f"'{m}'" for m in MODES) + "]"
-    con.execute(
-        f"""CREATE TABLE visit AS
-        SELECT vi, vid AS id, patient,
-               'VC' || lpad((at_prov + 1)::VARCHAR, {width}, '0') AS provider, date,
+          FROM prof),
+        placed AS (
+          SELECT *, CASE WHEN listed AND at_prov = prov AND move_day IS NOT NULL
+                              AND date > move_day
+                         THEN other ELSE at_prov END AS at_final
+          FROM dated)
+        SELECT vi, 'V' || substr(placed.id, 2) || '-' || lpad(j::VARCHAR, 2, '0') AS id,
+               placed.id AS patient, 'VC' || lpad((at_final + 1)::VARCHAR, {width}, '0') AS provider, date,
                {professions_list}[profession + 1] AS profession, {modes_list}[mode + 1] AS mode,
                CASE WHEN ci IS NULL THEN []::VARCHAR[] ELSE [({codes_list})[ci + 1]] END
                  AS diagnoses
-        FROM vis"""
+        FROM placed"""
     )
     con.execute(
         f"""CREATE TABLE observation AS
