@@ -143,7 +143,7 @@ def _record_ids(units) -> dict | None:
     ids: dict[str, None] = {}
     kinds: set[str] = set()
     for unit in units:
-        kind, identity = _record_of(unit)
+        kind, identity = record_of(unit)
         kinds.add(kind)
         ids.setdefault(identity)
     if not ids:
@@ -155,7 +155,7 @@ def _record_ids(units) -> dict | None:
     }
 
 
-def _record_of(unit) -> tuple[str, str]:
+def record_of(unit) -> tuple[str, str]:
     """(kind, id) of what a unit is about: its event, span or episode, else the listed
     patient or the provider."""
     if unit.record is not None:
