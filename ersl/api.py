@@ -24,6 +24,7 @@ from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.errors import ErslError, usage_error
 from ersl.gcpause import bulk_work
+from ersl.stability import preliminary_lines
 from ersl.statement import Statement
 
 
@@ -83,6 +84,7 @@ class Contract:
         statement.run = run
         if data.as_of is not None:
             statement.as_of = data.as_of.isoformat()
+        statement.preliminary = preliminary_lines(self.checked.symbols, statement, data)
         return statement
 
     def param_value(self, name: str, value: object):

@@ -49,12 +49,9 @@ class Settlement:
         lines explain what changed them (`explain_correction`)."""
         fresh = self.settle(period, as_of)
         statement = correction_statement(fresh, list(paid))
-        fresh_explainer = fresh.explainer
 
         def explainer(stmt: Statement, payee: str, name: str, line_period: str | None) -> dict:
-            return explain_correction(
-                self, fresh, stmt, list(paid), payee, name, line_period, fresh_explainer
-            )
+            return explain_correction(self, fresh, stmt, list(paid), payee, name, line_period)
 
         statement.explainer = explainer
         return statement
@@ -176,24 +173,13 @@ def explain_correction(
     payee: str,
     name: str,
     period: str | None,
-    fresh_explainer,
 ) -> dict:
     """A correction line explained: the fresh line's explanation (when it is still due),
     due and paid, the statements paid, and the records registered, corrected or
     withdrawn since the earlier statement's as-of date that changed it, with the lines
     of the contract each was behind then and now."""
-    from ersl.interpreter.explain import explain
+    from ersl.interpreter.explain import FORMAT, explain_line, matching_lines
 
-    tree = explain(_fresh_only(statement, fresh), payee, name, period)
-    for item in tree["lines"]:
-        line = item["line"]
-        key = (line["payee"], line["period"], line["name"])
-        item["correction"] = _correction(settlement, fresh, paid, key)
-    return tree
-
-
-def _fresh_only(statement: Statement, fresh: Statement) -> Statement:
-    """A view of the correction statement whose lines explain as the fresh ones do."""
     view = Statement(
         statement.contract_name,
         statement.contract_version,
@@ -202,9 +188,16 @@ def _fresh_only(statement: Statement, fresh: Statement) -> Statement:
         list(statement.lines),
         explanations=fresh.explanations,
         run=fresh.run,
-        explainer=None,
     )
-    return view
+    due = {line.sort_key(): line for line in fresh.lines}
+    items = []
+    for line in matching_lines(view, payee, name, period):
+        key = line.sort_key()
+        item = explain_line(view, due[key]) if key in due else {}
+        item["line"] = line.to_dict()
+        item["correction"] = _correction(settlement, fresh, paid, key)
+        items.append(item)
+    return {"format": FORMAT, "lines": items}
 
 
 def _correction(

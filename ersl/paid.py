@@ -16,6 +16,7 @@ from fractions import Fraction
 
 import attrs
 
+from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic
 from ersl.errors import COMMAND_LINE, ErslError
 from ersl.exact import parse_decimal
@@ -132,12 +133,24 @@ def last_as_of(paid: list[PaidStatement], key: tuple[str, str, str]) -> str | No
     return max(dates) if dates else None
 
 
+def _within(label: str, settled) -> bool:
+    """Whether a paid line's period lies in the settled period (other lines are not
+    corrected by this settlement)."""
+    try:
+        return settled.covers(parse_period(label))
+    except ValueError:
+        return False
+
+
 def correction_statement(fresh: Statement, paid: list[PaidStatement]) -> Statement:
     """The lines still to pay: for every (payee, period, name) of the fresh settlement
-    or of a paid statement, due − paid as a `correction` line; zero lines left out.
+    or of a paid statement (within the settled period), due − paid as a `correction`
+    line; zero lines left out.
     Paid plus corrections equal the fresh settlement, line for line."""
     check_contract(fresh, paid)
     amounts, units = paid_totals(paid)
+    settled = parse_period(fresh.period)
+    amounts = {k: v for k, v in amounts.items() if _within(k[1], settled)}
     due = {line.sort_key(): line for line in fresh.lines}
     lines = []
     for key in sorted(set(due) | set(amounts)):

@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("checker", ("ersl.checker",)),
     ("statement", ("ersl.statement", "ersl.statement_xlsx", "ersl.paid")),
     ("interpreter", ("ersl.interpreter",)),
-    ("api", ("ersl.api", "ersl.over_time")),
+    ("api", ("ersl.stability", "ersl.api", "ersl.over_time")),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),
     ("testing", ("ersl.testing",)),
     ("editors", ("ersl.lsp",)),

@@ -31,10 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Settle, then explain the chosen line(s)."""
-    from ersl.interpreter.explain import explain, render_text
+    from ersl.interpreter.explain import render_text
 
     statement = run_command.settle(args)
-    tree = explain(statement, args.payee, args.name, args.line_period)
+    # The settlement's explainer: a correction statement's also says what changed a line.
+    tree = statement.explain(args.payee, args.name, args.line_period)
     text = (
         json.dumps(tree, ensure_ascii=False, indent=2) + "\n"
         if args.format == "json"

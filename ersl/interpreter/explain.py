@@ -65,6 +65,16 @@ def _parameters(run, name: str, period) -> list[dict]:
 
 def explain(statement, payee: str, name: str, period: str | None = None) -> dict:
     """The explanation tree of one line (raises ErslError if there is no such line)."""
+    matches = matching_lines(statement, payee, name, period)
+    tree = {"format": FORMAT, "lines": [explain_line(statement, line) for line in matches]}
+    if len(matches) > 1:
+        tree["sum"] = _sum(matches)
+    return tree
+
+
+def matching_lines(statement, payee: str, name: str, period: str | None = None) -> list:
+    """The statement's lines of a payee and name (and period), or E0911 saying what
+    there is."""
     matches = [
         line
         for line in statement.lines
@@ -76,10 +86,7 @@ def explain(statement, payee: str, name: str, period: str | None = None) -> dict
             f'the statement has no line "{name}" for {payee}' + (f" in {period}" if period else ""),
             _no_line_help(statement, payee, name),
         )
-    tree = {"format": FORMAT, "lines": [_explain_line(statement, line) for line in matches]}
-    if len(matches) > 1:
-        tree["sum"] = _sum(matches)
-    return tree
+    return matches
 
 
 def _no_line_help(statement, payee: str, name: str) -> str:
@@ -166,7 +173,7 @@ def record_of(unit) -> tuple[str, str]:
     return "provider", unit.payee.id
 
 
-def _explain_line(statement, line) -> dict:
+def explain_line(statement, line) -> dict:
     run = statement.run
     draft = statement.explanations[(line.payee, line.period, line.name)]
     decl = draft.decl
@@ -282,11 +289,37 @@ def render_text(tree: dict) -> str:
     return "\n".join(out)
 
 
+def _render_correction(c: dict) -> list[str]:
+    """The correction part of a correction line: due, paid, and what changed it."""
+    since = f" as of {c['paid_as_of']}" if c.get("paid_as_of") else ""
+    paid_in = ", ".join(c["paid_in"]) or "no earlier statement"
+    out = [
+        f"  correction: due {c['due']} kr − paid {c['paid']} kr = {c['amount']} kr",
+        f"  paid{since} in: {paid_in}",
+    ]
+    if c.get("note"):
+        out.append(f"  {c['note']}")
+    elif c["changes"]:
+        out.append("  changed by:")
+        for change in c["changes"]:
+            then = ", ".join(f'"{n}"' for n in change["lines_then"]) or "no line"
+            now = ", ".join(f'"{n}"' for n in change["lines_now"]) or "no line"
+            out.append(f"    {change['record']}")
+            out.append(f"      behind {then} then, {now} now")
+    else:
+        out.append("  no record registered since changed it (the contract or parameters did)")
+    return out
+
+
 def _render_line(item: dict) -> list[str]:
     line = item["line"]
     out = [
         f'"{line["name"]}" for {line["payee"]}, {line["period"]}: {line["amount"]} kr ({line["kind"]})'
     ]
+    if "correction" in item:
+        out += _render_correction(item["correction"])
+    if "source" not in item:  # a correction of a line no longer due
+        return out
     out.append(f"  source: {item['source']['at']}")
     out += [f"    {text}" for text in item["source"]["text"]]
     for param in item.get("parameters", []):
@@ -357,4 +390,4 @@ def _plural(kind: str) -> str:
     return kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
 
 
-__all__ = ["explain", "render_text", "ErslError"]
+__all__ = ["explain", "explain_line", "matching_lines", "render_text", "ErslError"]
