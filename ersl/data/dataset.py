@@ -456,4 +456,9 @@ _REASONS = {
     "E0813": "wrong number of CSV cells",
     "E0814": "conflicting attribute",
     "E0815": "duplicate indicator result",
+    "E0820": "correction of an unknown record",
+    "E0821": "correction before the record",
+    "E0822": "record corrected twice",
+    "E0823": "correction without a date",
+    "E0824": "registered before it happened",
 }

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from ersl.data.problems import Problem, ProblemLog
 from ersl.data.records import Record, TypeInfo
@@ -127,7 +128,7 @@ def _when(day: date | None) -> str:
 
 
 def select(
-    log: ProblemLog,
+    log: Any,
     recs: dict[str, list[Record]],
     infos: dict[str, TypeInfo],
     meta: dict[int, tuple[date | None, str | None]],
@@ -135,7 +136,8 @@ def select(
     as_of: date | None,
 ) -> History:
     """Check the registration fields and keep in ``recs`` only the records in force as
-    of ``as_of`` (None: everything registered); report problems to ``log``."""
+    of ``as_of`` (None: everything registered); report problems to ``log`` (the
+    reader: a record with a problem is dropped, so `--skip-invalid` skips it)."""
     changes: list[Change] = []
     by_type: dict[str, list[Withdrawal]] = {}
     for w in withdrawals:
@@ -155,7 +157,7 @@ def _registered(meta, record: Record) -> date | None:
 
 
 def _select_type(
-    log: ProblemLog,
+    log: Any,
     info: TypeInfo,
     items: list[Record],
     meta: dict[int, tuple[date | None, str | None]],
@@ -190,6 +192,7 @@ def _select_type(
                     "after the event's date",
                 )
             )
+            log._drop(r)
     # Corrections: what each replaces must exist and be registered no later.
     replaced_by: dict[str, Record] = {}
     for r in items:
@@ -220,14 +223,17 @@ def _select_type(
                     help=help,
                 )
             )
+            log._drop(r)
             continue
         if day is not None and first_registered(target) > day:
             first = versions[target][0]
             _too_early(log, "replaces", r._file, r._line, name, target, day, first, meta)
+            log._drop(r)
             continue
         other = replaced_by.get(target)
         if other is not None:
             _twice(log, name, target, r._file, r._line, other.location, "replaced")
+            log._drop(r)
             continue
         replaced_by[target] = r
     withdrawn: dict[str, Withdrawal] = {}
@@ -243,14 +249,17 @@ def _select_type(
                     help=f"name the id of a {name} record to withdraw",
                 )
             )
+            log.bad_records += 1
             continue
         if first_registered(w.target) > w.registered:
             first = versions[w.target][0]
             _too_early(log, "withdraws", w.file, w.line, name, w.target, w.registered, first, meta)
+            log.bad_records += 1
             continue
         other_w = withdrawn.get(w.target)
         if other_w is not None:
             _twice(log, name, w.target, w.file, w.line, other_w.location, "withdrawn")
+            log.bad_records += 1
             continue
         withdrawn[w.target] = w
     # The history, and the records in force as of the date.
@@ -270,7 +279,7 @@ def _select_type(
 
     kept: list[Record] = []
     for id_, group in versions.items():
-        visible = [r for r in group if known(_registered(meta, r))]
+        visible = [r for r in group if known(_registered(meta, r)) and id(r) not in log.dropped]
         if not visible:
             continue
         # Versions registered the same day stay together: E0812 reports them.
