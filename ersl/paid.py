@@ -125,10 +125,20 @@ def paid_totals(
     return amounts, units
 
 
+def _covers(paid: PaidStatement, label: str) -> bool:
+    try:
+        return parse_period(paid.period).covers(parse_period(label))
+    except ValueError:
+        return False
+
+
 def last_as_of(paid: list[PaidStatement], key: tuple[str, str, str]) -> str | None:
-    """The latest as-of date among the paid statements holding the line ``key`` (or of
-    all of them when none holds it): what was known when it was last paid."""
-    holding = [p for p in paid if key in p.amounts] or paid
+    """What was known when the line ``key`` was last paid: the latest as-of date of the
+    paid statements holding it, else of those whose period covers its period (they
+    settled it and found nothing to pay), else of all of them."""
+    holding = (
+        [p for p in paid if key in p.amounts] or [p for p in paid if _covers(p, key[1])] or paid
+    )
     dates = [p.as_of for p in holding if p.as_of is not None]
     return max(dates) if dates else None
 

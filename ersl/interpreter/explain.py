@@ -292,11 +292,11 @@ def render_text(tree: dict) -> str:
 def _render_correction(c: dict) -> list[str]:
     """The correction part of a correction line: due, paid, and what changed it."""
     since = f" as of {c['paid_as_of']}" if c.get("paid_as_of") else ""
-    paid_in = ", ".join(c["paid_in"]) or "no earlier statement"
-    out = [
-        f"  correction: due {c['due']} kr − paid {c['paid']} kr = {c['amount']} kr",
-        f"  paid{since} in: {paid_in}",
-    ]
+    out = [f"  correction: due {c['due']} kr − paid {c['paid']} kr = {c['amount']} kr"]
+    if c["paid_in"]:
+        out.append(f"  paid{since} in: {', '.join(c['paid_in'])}")
+    else:
+        out.append(f"  no earlier statement held this line (known{since or ' then'})")
     if c.get("note"):
         out.append(f"  {c['note']}")
     elif c["changes"]:
@@ -306,8 +306,10 @@ def _render_correction(c: dict) -> list[str]:
             now = ", ".join(f'"{n}"' for n in change["lines_now"]) or "no line"
             out.append(f"    {change['record']}")
             out.append(f"      behind {then} then, {now} now")
-    else:
+    elif c["paid_in"]:
         out.append("  no record registered since changed it (the contract or parameters did)")
+    else:
+        out.append("  first settled here (a part of a longer period, e.g. a yearly cap)")
     return out
 
 
