@@ -261,6 +261,21 @@ def _select_type(
             _twice(log, name, w.target, w.file, w.line, other_w.location, "withdrawn")
             log.bad_records += 1
             continue
+        successor = replaced_by.get(w.target)
+        if successor is not None and (_registered(meta, successor) or _START) <= w.registered:
+            log.problem(
+                Problem(
+                    "E0822",
+                    f"{name} {show(w.target)} is withdrawn on {w.registered.isoformat()}, "
+                    f"after {successor.id} replaced it ({successor.location})",
+                    w.file,
+                    w.line,
+                    field="withdraws",
+                    help=f"withdraw the record in force: {show(successor.id)}",
+                )
+            )
+            log.bad_records += 1
+            continue
         withdrawn[w.target] = w
     # The history, and the records in force as of the date.
     for id_, group in versions.items():

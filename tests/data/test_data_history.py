@@ -187,6 +187,17 @@ def fails(tmp_path: Path, lines: list[str]) -> tuple[str, str, list]:
             'visit "V1" is withdrawn twice: also at',
         ),
         (
+            [
+                visit("V1", "2022-02-01"),
+                visit("V2", "2022-02-01", registered="2022-03-01", replaces="V1"),
+                '{"type": "visit", "withdraws": "V1", "registered": "2022-04-16"}',
+            ],
+            "E0822",
+            5,
+            "withdraws",
+            'visit "V1" is withdrawn on 2022-04-16, after V2 replaced it',
+        ),
+        (
             [visit("V1", "2022-02-01"), visit("V2", "2022-02-01", replaces="V1")],
             "E0823",
             4,
