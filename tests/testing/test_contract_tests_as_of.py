@@ -1,0 +1,57 @@
+"""`ersl test --as-of DATE` (issue 18, docs/time.md): a test's given records may carry
+`registered`, `replaces` and `withdraws`; the test settles them as known on the date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ersl.cli import main
+
+HERE = Path(__file__).resolve().parent / "fixtures" / "over_time"
+
+
+@pytest.mark.parametrize(
+    "as_of, code, shown",
+    [
+        # as of 2022-03-01: V3, a doctor visit: 400 kr, as expected
+        ("2022-03-01", 0, "1 passed"),
+        # as of 2022-04-05: V3b (nurse, 200 kr) replaced V3: 200 − 400 = −200
+        ("2022-04-05", 1, "expected 400.00 kr, actual 200.00 kr, difference -200.00 kr"),
+        # as of 2022-07-01 (and with all data): V3b is withdrawn, no line at all
+        ("2022-07-01", 1, "expected 400.00 kr, actual none, no line was computed"),
+        (None, 1, "expected 400.00 kr, actual none"),
+    ],
+)
+def test_tests_settle_their_data_as_of_the_date(capsys, as_of, code, shown):
+    argv = ["test", str(HERE)] + (["--as-of", as_of] if as_of else [])
+    assert main(argv) == code
+    assert shown in capsys.readouterr().out
+
+
+def test_a_bad_as_of_date(capsys):
+    assert main(["test", str(HERE), "--as-of", "2022-02-30"]) == 2
+    assert "--as-of 2022-02-30: '2022-02-30' is not a real date" in capsys.readouterr().err
+
+
+def test_registration_fields_in_a_given_block_are_type_checked(tmp_path, capsys):
+    (tmp_path / "clinic.ersl").write_text(
+        (HERE / "clinic.ersl").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "clinic_test.ersl").write_text(
+        'use "clinic.ersl"\n'
+        'test "t" {\n'
+        "  period 2022-02\n"
+        "  given {\n"
+        "    provider VC1 {}\n"
+        "    patient  P1  { birth_date 1950-01-01 }\n"
+        "    visit    V3  { patient P1, provider VC1, date 2022-02-07, profession doctor, "
+        'mode physical, registered "soon" }\n'
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    assert main(["test", str(tmp_path)]) == 2
+    err = capsys.readouterr()
+    assert "`registered` is date, but this value is text" in err.out + err.err
