@@ -12,6 +12,15 @@ from ersl.cli import main
 HERE = Path(__file__).resolve().parent / "fixtures" / "over_time"
 
 
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The contract and its tests (as_of_tests.ersl, not collected by the pytest plugin:
+    without --as-of it fails, on purpose) in a folder of their own."""
+    for name, target in (("clinic.ersl", "clinic.ersl"), ("as_of_tests.ersl", "clinic_test.ersl")):
+        (tmp_path / target).write_text((HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
 @pytest.mark.parametrize(
     "as_of, code, shown",
     [
@@ -24,14 +33,14 @@ HERE = Path(__file__).resolve().parent / "fixtures" / "over_time"
         (None, 1, "expected 400.00 kr, actual none"),
     ],
 )
-def test_tests_settle_their_data_as_of_the_date(capsys, as_of, code, shown):
-    argv = ["test", str(HERE)] + (["--as-of", as_of] if as_of else [])
+def test_tests_settle_their_data_as_of_the_date(capsys, folder, as_of, code, shown):
+    argv = ["test", str(folder)] + (["--as-of", as_of] if as_of else [])
     assert main(argv) == code
     assert shown in capsys.readouterr().out
 
 
-def test_a_bad_as_of_date(capsys):
-    assert main(["test", str(HERE), "--as-of", "2022-02-30"]) == 2
+def test_a_bad_as_of_date(capsys, folder):
+    assert main(["test", str(folder), "--as-of", "2022-02-30"]) == 2
     assert "--as-of 2022-02-30: '2022-02-30' is not a real date" in capsys.readouterr().err
 
 
