@@ -124,11 +124,13 @@ def payments_text(contract_name: str, period: str, payments: list[Payment]) -> s
         )
         out.append(when)
         total = Fraction(0)
+        month = None if payment.as_of is None else payment.as_of[:7]
         for line in payment.statement.lines:
+            earlier = month is None or line.paid != 0 or line.period < month
             note = (
-                ""
-                if line.paid == 0
-                else f"  (correction: due {format_amount(line.due)}, paid {format_amount(line.paid)})"
+                f"  (correction: due {format_amount(line.due)}, paid {format_amount(line.paid)})"
+                if earlier
+                else ""
             )
             out.append(
                 f"  {line.payee}  {line.period}  {line.name}  {format_amount(line.amount)}{note}"
