@@ -277,7 +277,7 @@ def read_data(
     """Read and validate event data for a contract (raises `ErslError` on bad input).
 
     ``as_of`` (a date or ``"YYYY-MM-DD"``) keeps the records registered on or before
-    it, each in its latest version as of then (docs/time.md); settling that data gives
+    it, each in its latest version as of then (docs/reference/time.md); settling that data gives
     the statement as it was on that date."""
     checked = contract.checked if isinstance(contract, Contract) else contract
     if isinstance(as_of, str):

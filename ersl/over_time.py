@@ -1,4 +1,4 @@
-"""Settlement over time (issue 18, ``docs/time.md``): settling as of a date, the
+"""Settlement over time (issue 18, ``docs/reference/time.md``): settling as of a date, the
 correction statement against what was already paid and what changed it, and a period
 paid month by month.
 

@@ -1,4 +1,4 @@
-"""What was already paid, and the correction statement (issue 18, ``docs/time.md``).
+"""What was already paid, and the correction statement (issue 18, ``docs/reference/time.md``).
 
 `read_paid` reads an earlier statement in the ``ersl.statement/1`` JSON format (as
 ``ersl run --format json`` wrote it); `correction_statement` turns a fresh settlement

@@ -1,4 +1,4 @@
-"""Closed periods and later data (issue 18, ``docs/time.md``): which statement lines can
+"""Closed periods and later data (issue 18, ``docs/reference/time.md``): which statement lines can
 move when records of later periods arrive, and which lines of a statement are therefore
 preliminary.
 

@@ -267,7 +267,9 @@ class Statement:
             )
         if preliminary:
             out.append("")
-            out.append("* preliminary: the rule needs data after the as-of date (docs/time.md)")
+            out.append(
+                "* preliminary: the rule needs data after the as-of date (docs/reference/time.md)"
+            )
         return "\n".join(out) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The command line of settlement over time (issue 18, docs/time.md): `--as-of`,
+"""The command line of settlement over time (issue 18, docs/reference/time.md): `--as-of`,
 `--paid`, `--monthly-as-of` on `ersl run` and `ersl explain`, and their errors.
 The data are those of tests/interpreter/fixtures/over_time (see test_over_time.py for
 the amounts, computed by hand there)."""

@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="as_of",
         metavar="DATE",
         help="settle with the records registered on or before DATE, each in its latest "
-        "version then (docs/time.md)",
+        "version then (docs/reference/time.md)",
     )
     parser.add_argument(
         "--paid",
@@ -59,14 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="STATEMENT",
         help="earlier statements (JSON) already paid: write the correction statement, "
-        "due minus paid per line (docs/time.md)",
+        "due minus paid per line (docs/reference/time.md)",
     )
     parser.add_argument(
         "--monthly-as-of",
         dest="monthly_as_of",
         action="store_true",
         help="pay the period month by month, each month as of its last day, corrections "
-        "carried, then reconcile with all data; print what was paid when (docs/time.md)",
+        "carried, then reconcile with all data; print what was paid when (docs/reference/time.md)",
     )
     parser.add_argument(
         "--skip-invalid",

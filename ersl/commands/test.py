@@ -70,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="as_of",
         metavar="DATE",
         help="settle each test's data as known on DATE: the records registered on or "
-        "before it (docs/time.md)",
+        "before it (docs/reference/time.md)",
     )
     parser.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")

@@ -43,7 +43,7 @@ def params_of(case: TestCase, contract, params: tuple[ast.Param, ...]) -> dict[s
 
 def given_data(case: TestCase, checked, as_of: date | None = None):
     """The data of a test: its `given` records, its data file, or nothing (as known on
-    ``as_of``, when given: docs/time.md)."""
+    ``as_of``, when given: docs/reference/time.md)."""
     given = case.node.given
     sources = checked.loaded.sources
     if isinstance(given, str):

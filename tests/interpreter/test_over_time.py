@@ -1,4 +1,4 @@
-"""Settlement over time (issue 18, docs/time.md): a late visit, a replaced and a
+"""Settlement over time (issue 18, docs/reference/time.md): a late visit, a replaced and a
 withdrawn record as corrections with their explanations, `--as-of` reproducing an
 earlier statement, the yearly cap and bonus reconciled against twelve monthly
 statements, and preliminary lines.

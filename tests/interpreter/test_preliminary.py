@@ -1,4 +1,4 @@
-"""Preliminary lines (issue 18, ersl.stability, docs/time.md): a line whose rule reads
+"""Preliminary lines (issue 18, ersl.stability, docs/reference/time.md): a line whose rule reads
 later data is marked preliminary in a statement settled before those data are known;
 statements of data without registration dates are unchanged."""
 

@@ -1,4 +1,4 @@
-"""`ersl test --as-of DATE` (issue 18, docs/time.md): a test's given records may carry
+"""`ersl test --as-of DATE` (issue 18, docs/reference/time.md): a test's given records may carry
 `registered`, `replaces` and `withdraws`; the test settles them as known on the date."""
 
 from __future__ import annotations
