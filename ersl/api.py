@@ -82,8 +82,9 @@ class Contract:
         with bulk_work():
             statement = settler.statement()
         statement.run = run
-        if data.as_of is not None:
-            statement.as_of = data.as_of.isoformat()
+        as_of = getattr(data, "as_of", None)
+        if as_of is not None:
+            statement.as_of = as_of.isoformat()
         statement.preliminary = preliminary_lines(self.checked.symbols, statement, data)
         return statement
 

@@ -37,10 +37,29 @@ class Settlement:
     params: dict[str, object] = attrs.field(factory=dict)
     skip_invalid: bool = False
 
+    _settled: dict = attrs.field(factory=dict, init=False, repr=False)
+    _traced: dict = attrs.field(factory=dict, init=False, repr=False)
+
     def settle(self, period: str, as_of: date | None = None) -> Statement:
         """The statement of ``period`` settled with the records known as of ``as_of``."""
         data = read_data(self.paths, self.contract.checked, self.skip_invalid, as_of=as_of)
         return self.contract.settle(data, period, self.params)
+
+    def records_by_line(self, statement: Statement) -> dict[tuple[str, str, str], set[str]]:
+        """`_records_by_line`, remembered per statement (explaining several lines traces
+        each settlement once)."""
+        key = id(statement)
+        if key not in self._traced:
+            self._traced[key] = (statement, _records_by_line(statement))
+        return self._traced[key][1]
+
+    def settled(self, period: str, as_of: date | None) -> Statement:
+        """`settle`, remembered: explaining several correction lines settles the
+        statement of an earlier date once."""
+        key = (period, as_of)
+        if key not in self._settled:
+            self._settled[key] = self.settle(period, as_of)
+        return self._settled[key]
 
     def corrections(
         self, period: str, paid: Sequence[PaidStatement], as_of: date | None = None
@@ -225,9 +244,9 @@ def _correction(
     since = date.fromisoformat(known) if known else None
     now = fresh.run.data.as_of
     changes = history.between(since, now)
-    before = settlement.settle(fresh.period, since) if since is not None else None
-    behind_now = _records_by_line(fresh)
-    behind_then = _records_by_line(before) if before is not None else {}
+    before = settlement.settled(fresh.period, since) if since is not None else None
+    behind_now = settlement.records_by_line(fresh)
+    behind_then = settlement.records_by_line(before) if before is not None else {}
     payee, line_period, _name = key
     found = []
     for change in changes:

@@ -165,9 +165,10 @@ def _complete_on(period_end: date, ahead: tuple[int, str]) -> date:
 def preliminary_lines(symbols, statement, data) -> list[tuple[str, str, str]]:
     """(payee, period, name) of the statement's lines whose data are not complete as of
     the data's as-of date (or its latest registration): see the module docstring."""
-    known = data.as_of
-    if known is None and data.history is not None:
-        known = data.history.latest()
+    known = getattr(data, "as_of", None)
+    history = getattr(data, "history", None)
+    if known is None and history is not None:
+        known = history.latest()
     if known is None:
         return []
     parts: dict[str, list[Unstable]] = {}

@@ -198,3 +198,69 @@ def test_monthly_as_of_refuses_as_of_and_paid(capsys):
         capsys, "run", CONTRACT, "--data", DATA, "--monthly-as-of", "--format", "csv"
     )
     assert code == 2 and "--monthly-as-of prints text or json" in err
+
+
+def test_explain_refuses_monthly_as_of(capsys):
+    code, _, err = run(
+        capsys,
+        "explain",
+        CONTRACT,
+        "--data",
+        DATA,
+        "--monthly-as-of",
+        "--payee",
+        "VC1",
+        "--name",
+        "Besök",
+    )
+    assert code == 2
+    assert "`ersl explain` explains one statement's line" in err
+
+
+def test_explaining_every_month_of_a_correction_statement(capsys, tmp_path):
+    paths = []
+    for month, last in (("01", "31"), ("02", "28"), ("03", "31")):
+        path = tmp_path / f"{month}.json"
+        run(
+            capsys,
+            "run",
+            CONTRACT,
+            "--data",
+            DATA,
+            "--period",
+            f"2022-{month}",
+            "--as-of",
+            f"2022-{month}-{last}",
+            "--format",
+            "json",
+            "-o",
+            path,
+        )
+        paths.append(path)
+    code, out, _ = run(
+        capsys,
+        "explain",
+        CONTRACT,
+        "--data",
+        DATA,
+        "--period",
+        "2022-01..2022-03",
+        "--paid",
+        *paths,
+        "--payee",
+        "VC1",
+        "--name",
+        "Besök",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    lines = json.loads(out)["lines"]
+    # January unchanged (no line); February −600 (V3b, V4); March +400 (V2)
+    assert [(x["line"]["period"], x["line"]["amount"]) for x in lines] == [
+        ("2022-02", "-600.00"),
+        ("2022-03", "400.00"),
+    ]
+    assert [c["record"].split(" (")[0] for c in lines[1]["correction"]["changes"]] == [
+        "visit V2 registered 2022-05-10"
+    ]
