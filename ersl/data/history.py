@@ -167,6 +167,10 @@ def _select_type(
 ) -> list[Record]:
     """The records of one type in force as of ``as_of`` (phase 1.5 of reading)."""
     name = info.data_name
+    # By registration, then id: which of two clashing corrections is reported does
+    # not depend on the order of the input.
+    items = sorted(items, key=lambda r: (_registered(meta, r) or _START, r.id))
+    withdrawals = sorted(withdrawals, key=lambda w: (w.registered, w.target, w.line))
     versions: dict[str, list[Record]] = {}
     for r in items:
         versions.setdefault(r.id, []).append(r)
@@ -280,6 +284,8 @@ def _select_type(
     # The history, and the records in force as of the date.
     for id_, group in versions.items():
         for k, r in enumerate(group):
+            if id(r) in log.dropped:
+                continue
             entry = meta.get(id(r))
             target = None if entry is None else entry[1]
             action = "replaces" if target is not None else "corrected" if k else "registered"

@@ -279,3 +279,29 @@ def test_skip_invalid_skips_a_bad_correction(tmp_path):
     assert [v.id for v in data.records("Visit")] == ["V1"]
     assert data.skipped_records == 1
     assert "skipped 1 invalid record (1 correction of an unknown record)" in data.skip_report()
+
+
+def test_a_version_registered_after_a_withdrawal_brings_the_record_back(tmp_path):
+    lines = BASE + [
+        visit("V1", "2022-02-01", registered="2022-02-02"),
+        '{"type": "visit", "withdraws": "V1", "registered": "2022-03-01"}',
+        visit("V1", "2022-02-01", "nurse", registered="2022-04-01"),
+    ]
+    assert visits(tmp_path, lines, "2022-03-15") == []
+    assert visits(tmp_path, lines, "2022-04-01") == [("V1", "nurse")]
+
+
+def test_the_input_order_does_not_matter(tmp_path):
+    forward = visits(tmp_path, HISTORY, "2022-04-02")
+    backward = visits(tmp_path, BASE + HISTORY[:1:-1], "2022-04-02")
+    assert forward == backward
+    clash = [
+        visit("V1", "2022-02-01"),
+        visit("V2", "2022-02-01", registered="2022-03-01", replaces="V1"),
+        visit("V3", "2022-02-01", registered="2022-03-01", replaces="V1"),
+    ]
+    one = [d.message for d in fails(tmp_path, BASE + clash)[2]]
+    other = [d.message for d in fails(tmp_path, BASE + clash[::-1])[2]]
+    # the same record (V3, after V2 by id) is reported, whatever the order
+    assert [m.split(": also at")[0] for m in one] == [m.split(": also at")[0] for m in other]
+    assert one[0].startswith('visit "V1" is replaced twice')
