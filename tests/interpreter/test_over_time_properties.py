@@ -159,3 +159,24 @@ def test_paid_month_by_month_plus_corrections_is_the_fresh_settlement(history):
             paid[line.sort_key()] = paid.get(line.sort_key(), F(0)) + line.amount
     due = {line.sort_key(): line.amount for line in fresh.lines}
     assert {k: v for k, v in paid.items() if v != 0} == {k: v for k, v in due.items() if v != 0}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories(), st.integers(1, 11))
+def test_a_closed_month_does_not_move_when_later_months_arrive(history, months):
+    """The clinic has no L160 finding: a month's line depends only on its own records,
+    so the months up to M settle the same with or without the visits of later months."""
+    from ersl.lint import LintConfig, lint_file
+
+    assert [
+        f for f in lint_file(HERE / "clinic.ersl", LintConfig()).findings if f.code == "L160"
+    ] == []
+    end = date(2022, months + 1, 1) - timedelta(days=1)
+    label = f"2022-01..2022-{months:02d}"
+    closed = [chain for chain in history if chain["date"] <= end]
+    with tempfile.TemporaryDirectory() as folder:
+        everything = write(folder, "all.jsonl", known_on(history, date(2099, 1, 1)))
+        until_then = write(folder, "then.jsonl", known_on(closed, date(2099, 1, 1)))
+        with_later = Settlement(CONTRACT, [everything]).settle(label)
+        without = Settlement(CONTRACT, [until_then]).settle(label)
+    assert with_later.to_json() == without.to_json()
