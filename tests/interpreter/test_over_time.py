@@ -254,3 +254,20 @@ def test_a_missing_paid_statement(tmp_path):
     with pytest.raises(ersl.ErslError) as info:
         read_paid(str(tmp_path / "nowhere.json"))
     assert "cannot read" in str(info.value) and info.value.diagnostics[0].code == "E0912"
+
+
+def test_an_xlsx_correction_statement_has_a_correction_column(tmp_path):
+    import openpyxl
+
+    s = settlement()
+    paid = [paid_of(s.settle("2022-02", month_end(2)), "february.json")]
+    corrections = s.corrections("2022-02", paid, date(2022, 4, 20))
+    path = tmp_path / "c.xlsx"
+    path.write_bytes(corrections.to_xlsx())
+    book = openpyxl.load_workbook(path)
+    totals = list(book["totals"].iter_rows(values_only=True))
+    assert totals[0] == ("payee", "fixed", "variable", "performance", "correction", "total")
+    # due 200 (V3b) − paid 800 = −600, all of it a correction
+    assert [round(v * 100) for v in totals[1][1:]] == [0, 0, 0, -60000, -60000]
+    about = dict(book["contract"].iter_rows(min_row=2, values_only=True))
+    assert about["as of"] == "2022-04-20"
