@@ -143,7 +143,7 @@ def payments_text(contract_name: str, period: str, payments: list[Payment]) -> s
         )
         out.append(when)
         total = Fraction(0)
-        month = None if payment.as_of is None else payment.as_of[:7]
+        month = None if payment.as_of is None else payment.period[-7:]
         for line in payment.statement.lines:
             earlier = month is None or line.paid != 0 or line.period < month
             note = (

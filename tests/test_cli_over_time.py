@@ -264,3 +264,40 @@ def test_explaining_every_month_of_a_correction_statement(capsys, tmp_path):
     assert [c["record"].split(" (")[0] for c in lines[1]["correction"]["changes"]] == [
         "visit V2 registered 2022-05-10"
     ]
+
+
+def test_monthly_as_of_on_a_payment_day_of_the_following_month(capsys):
+    code, out, _ = run(
+        capsys,
+        "run",
+        CONTRACT,
+        "--data",
+        DATA,
+        "--period",
+        "2022",
+        "--monthly-as-of",
+        "--payment-day",
+        "5",
+    )
+    assert code == 0
+    # March is paid on 5 April: V3b (registered 2 April) has replaced V3 by then, so
+    # February is corrected with March's payment: due 200 + 400 (V4) − paid 800 = −200
+    assert (
+        "paid 2022-04-05 (data as of 2022-04-05, 2022-01..2022-03)\n"
+        "  VC1  2022-02  Besök  -200.00  (correction: due 600.00, paid 800.00)\n"
+    ) in out
+    # February paid on 5 March: V3 and V4, 800, not marked as a correction
+    assert (
+        "paid 2022-03-05 (data as of 2022-03-05, 2022-01..2022-02)\n  VC1  2022-02  Besök  800.00\n"
+        in out
+    )
+    assert out.endswith("paid in all: 2800.00\n")
+
+
+def test_payment_day_needs_monthly_as_of(capsys):
+    code, _, err = run(capsys, "run", CONTRACT, "--data", DATA, "--payment-day", "5")
+    assert code == 2 and "--payment-day goes with --monthly-as-of" in err
+    code, _, err = run(
+        capsys, "run", CONTRACT, "--data", DATA, "--monthly-as-of", "--payment-day", "40"
+    )
+    assert code == 2 and "give a day of the month, 1 to 31" in err

@@ -69,6 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "carried, then reconcile with all data; print what was paid when (docs/reference/time.md)",
     )
     parser.add_argument(
+        "--payment-day",
+        dest="payment_day",
+        type=int,
+        metavar="N",
+        help="with --monthly-as-of: each month is paid as of day N of the following month "
+        "(default: the month's last day)",
+    )
+    parser.add_argument(
         "--skip-invalid",
         action="store_true",
         help="skip bad data records; list them (file:line and reason, the first 10) and how many",
@@ -179,10 +187,14 @@ def monthly(args: argparse.Namespace) -> int:
         )
     if args.format not in ("text", "json"):
         raise usage_error("E0909", "--monthly-as-of prints text or json", "use --format json")
+    if args.payment_day is not None and not 1 <= args.payment_day <= 31:
+        raise usage_error(
+            "E0909", f"--payment-day {args.payment_day}: give a day of the month, 1 to 31"
+        )
     contract = api.load(contract_path(args))
     period = _period(args, contract)
     settlement = Settlement(contract, args.data, parse_params(args.param), args.skip_invalid)
-    payments = settlement.monthly(period)
+    payments = settlement.monthly(period, args.payment_day)
     text = (
         json.dumps(payments_dict(contract.name, period, payments), ensure_ascii=False, indent=2)
         + "\n"
@@ -207,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.monthly_as_of:
         return monthly(args)
+    if args.payment_day is not None:
+        raise usage_error("E0909", "--payment-day goes with --monthly-as-of")
     statement = settle(args)
     if args.format == "xlsx":
         data = statement.to_xlsx()
