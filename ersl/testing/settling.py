@@ -69,7 +69,8 @@ def settle_test(case: TestCase, as_of: date | None = None):
                 test.span,
             )
         )
-    data = given_data(case, checked, as_of)
+    # The test's own `as of` wins over `ersl test --as-of`.
+    data = given_data(case, checked, test.as_of if test.as_of is not None else as_of)
     # coverage reads every unit's trace (bands and weights that priced it)
     params = params_of(case, contract, test.params)
     statement = contract.settle(data, period, params, keep_units=True)
