@@ -251,16 +251,8 @@ def _correction(
     found = []
     for change in changes:
         ids = {change.id, change.target} - {None}
-        now_in = sorted(
-            n
-            for (p, per, n), recs in behind_now.items()
-            if p == payee and per == line_period and ids & recs
-        )
-        then_in = sorted(
-            n
-            for (p, per, n), recs in behind_then.items()
-            if p == payee and per == line_period and ids & recs
-        )
+        now_in = _lines_of(behind_now, ids, payee, line_period)
+        then_in = _lines_of(behind_then, ids, payee, line_period)
         if _is_payment(fresh, key[2]):
             if key[2] not in now_in and key[2] not in then_in:
                 continue
@@ -275,6 +267,26 @@ def _correction(
         )
     result["changes"] = found
     return result
+
+
+def _lines_of(behind: dict, ids: set, payee: str, period: str) -> list[str]:
+    """The names of the payee's payment lines within ``period`` (a yearly cap's: the
+    months of its year) that the records ``ids`` were behind."""
+    try:
+        window = parse_period(period)
+    except ValueError:
+        return []
+    names = set()
+    for (p, per, name), records in behind.items():
+        if p != payee or not ids & records:
+            continue
+        try:
+            inside = window.covers(parse_period(per))
+        except ValueError:
+            inside = False
+        if inside:
+            names.add(name if per == period else f"{name} {per}")
+    return sorted(names)
 
 
 def _is_payment(statement: Statement, name: str) -> bool:

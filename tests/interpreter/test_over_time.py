@@ -271,3 +271,19 @@ def test_an_xlsx_correction_statement_has_a_correction_column(tmp_path):
     assert [round(v * 100) for v in totals[1][1:]] == [0, 0, 0, -60000, -60000]
     about = dict(book["contract"].iter_rows(min_row=2, values_only=True))
     assert about["as of"] == "2022-04-20"
+
+
+def test_a_cap_correction_names_the_records_behind_the_months_it_caps(tmp_path):
+    # The year settled as of 2022-10-31 (V8 of 30 November not yet registered: with
+    # the fixture's V8 registered on its day, this is before it): doctor visits V1 V2
+    # V6 V7: Q = 4, A = 4 × 400 = 1 600, deduction 50 % × 1 600 × (4 − 3) / 4 = 200.
+    s = settlement()
+    year = s.settle("2022", date(2022, 10, 31))
+    assert amounts(year)[("2022", "Läkartak")] == F(-200)
+    corrections = s.corrections("2022", [paid_of(year, "year.json")])
+    # with V8 (doctor, 30 November): Q = 5, deduction 50 % × 2 000 × 2 / 5 = 400: −200 more
+    assert amounts(corrections)[("2022", "Läkartak")] == F(-200)
+    correction = corrections.explain("VC1", "Läkartak")["lines"][0]["correction"]
+    (change,) = correction["changes"]
+    assert change["record"].startswith("visit V8 registered 2022-11-30 (")
+    assert (change["lines_then"], change["lines_now"]) == ([], ["Besök 2022-11"])
