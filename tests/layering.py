@@ -42,6 +42,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),
     ("testing", ("ersl.testing",)),
     ("editors", ("ersl.lsp",)),
+    ("tender", ("ersl.tender",)),
     ("commands", ("ersl.commands", "ersl.cli", "ersl.pytest_plugin", "ersl.__main__", "ersl")),
 ]
 

@@ -10,7 +10,7 @@ from ersl.commands.period_checks import period_warnings
 from ersl.diagnostics import Diagnostic, render_all, use_colour
 from ersl.errors import COMMAND_LINE, ErslError, usage_error
 
-FORMATS = ("text", "json", "csv", "xlsx")
+FORMATS = ("text", "json", "csv", "xlsx", "html")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (a table per payee), json (ersl.statement/1), csv, or xlsx (an Excel "
-        "workbook: give -o FILE)",
+        help="text (a table per payee), json (ersl.statement/1), csv, xlsx (an Excel "
+        "workbook: give -o FILE) or html (a self-contained report with charts, docs/report.md)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the statement to FILE")
     parser.add_argument(
@@ -231,9 +231,14 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
         return 0
-    text = {"json": statement.to_json, "csv": statement.to_csv, "text": statement.to_text}[
-        args.format
-    ]()
+    if args.format == "html":
+        from ersl.tender.report import statement_report
+
+        text = statement_report(statement, statement.run.data)
+    else:
+        text = {"json": statement.to_json, "csv": statement.to_csv, "text": statement.to_text}[
+            args.format
+        ]()
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
