@@ -18,9 +18,7 @@ from ersl.errors import usage_error
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register `ersl data` and its sub-command `convert`."""
-    sub = parser.add_subparsers(
-        dest="data_command", metavar="SUBCOMMAND", parser_class=type(parser)
-    )
+    sub = parser.add_subparsers(dest="data_command", metavar="convert", parser_class=type(parser))
     sub.required = True
     convert = sub.add_parser(
         "convert",
