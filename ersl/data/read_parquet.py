@@ -267,6 +267,14 @@ def _raw_converter(cat: str | None):
     return lambda v: v
 
 
+class _Days(dict):
+    """Dates by ordinal, each made once: records share them (as the JSON reader's do)."""
+
+    def __missing__(self, ordinal: int) -> date:
+        day = self[ordinal] = date.fromordinal(ordinal)
+        return day
+
+
 def _compile_build(layout: Layout, plan: TypePlan):
     """A function turning fetched good rows into records (generated once per type and file).
 
@@ -278,7 +286,7 @@ def _compile_build(layout: Layout, plan: TypePlan):
         "make": layout.make,
         "EMPTY": _EMPTY,
         "exact": exact,
-        "D": {},
+        "D": _Days(),
     }
     names = []
     values = []
@@ -292,7 +300,7 @@ def _compile_build(layout: Layout, plan: TypePlan):
         if post == "number":
             values.append(f"None if {a} is None else exact({a})")
         elif post == "date":
-            values.append(f"D.get({a}) or D.setdefault({a}, {a})")
+            values.append(f"None if {a} is None else D[{a}]")
         elif post == "member":
             namespace[f"M{i}"] = {None: None, **{m: m for m in field_plan.members}}
             values.append(f"M{i}[{a}]")
