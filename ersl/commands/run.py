@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         required=True,
         metavar="PATH",
-        help="JSON Lines files, CSV files or folders of CSV files",
+        help="JSON Lines, CSV or Parquet files, or folders of CSV and Parquet files",
     )
     parser.add_argument(
         "--period",

@@ -21,6 +21,7 @@ from typing import Any
 
 from ersl.data.records import MISSING, Entity, Record, TypeInfo, canonical
 from ersl.diagnostics import Diagnostic
+from ersl.span import place
 
 _END = date.max.toordinal()
 """The end ordinal of an open listing."""
@@ -397,7 +398,7 @@ class Dataset:
         if listed:
             lines[0] += ":"
             for d in self.skipped[:listed]:
-                where = f"{d.span.file}:{d.span.line}" if d.span.line else d.span.file
+                where = place(d.span.file, d.span.line) if d.span.line else d.span.file
                 lines.append(f"  {where}: {_REASONS.get(d.code, d.code)} — {d.message}")
             more = len(self.skipped) - listed
             if more > 0:

@@ -26,6 +26,7 @@ from ersl.data.dataset import Dataset
 from ersl.data.excel import SEPARATOR_NAMES, decimal_point, delimiter, is_number
 from ersl.data.history import META_FIELDS, Withdrawal, select
 from ersl.data.problems import MAX_ERRORS, Problem
+from ersl.data.read_parquet import read_parquet
 from ersl.data.records import Record, TypeInfo
 from ersl.data.registration import read_registered
 from ersl.data.values import (
@@ -72,23 +73,31 @@ class _Reader(Checks):
 
     # ------------------------------------------------------------------ paths
     def read_path(self, path: str | os.PathLike) -> None:
-        """Read a JSON Lines file, a CSV file or a folder of CSV files."""
+        """Read a JSON Lines, CSV or Parquet file, or a folder of CSV and Parquet files."""
         shown = os.fspath(path)
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix == ".csv")
+            files = sorted(
+                f for f in p.iterdir() if f.is_file() and f.suffix in (".csv", ".parquet")
+            )
             if not files:
                 self.fatal(
                     "E0800",
-                    f"the folder {shown} holds no CSV files",
+                    f"the folder {shown} holds no CSV files (nor Parquet files)",
                     shown,
-                    "a data folder holds one `<type>.csv` file per record type, e.g. visit.csv",
+                    "a data folder holds one `<type>.csv` (or `<type>.parquet`) file per "
+                    "record type, e.g. visit.csv",
                 )
             for f in files:
-                self.read_csv(os.path.join(shown, f.name), f.stem)
+                if f.suffix == ".parquet":
+                    read_parquet(self, os.path.join(shown, f.name), f.stem)
+                else:
+                    self.read_csv(os.path.join(shown, f.name), f.stem)
         elif p.is_file():
             if p.suffix == ".csv":
                 self.read_csv(shown, p.stem)
+            elif p.suffix == ".parquet":
+                read_parquet(self, shown, p.stem)
             else:
                 self.read_jsonl(shown)
         else:
