@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("data", ("ersl.data",)),
     ("checker", ("ersl.checker",)),
     ("statement", ("ersl.statement", "ersl.statement_xlsx")),
+    ("columnar", ("ersl.columnar",)),
     ("interpreter", ("ersl.interpreter",)),
     ("api", ("ersl.api",)),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),

@@ -22,6 +22,7 @@ from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes, coverage_by
 from ersl.interpreter.demands import check_required, unsettled_lines
 from ersl.interpreter.drafts import LineDraft
+from ersl.interpreter.engine import columnar_lines
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.explain import explain
 from ersl.interpreter.units import (
@@ -144,7 +145,11 @@ class Settler:
         """The payment's lines settled in batches (tried once), or None."""
         if payment.name not in self._bulk:
             capped = payment.name in self._capped()
-            self._bulk[payment.name] = bulk.payment_lines(self, payment, capped)
+            drafts = columnar_lines(self, payment, capped)
+            if drafts is None:
+                drafts = bulk.payment_lines(self, payment, capped)
+                self.run.engine_report.setdefault(payment.name, "batch path")
+            self._bulk[payment.name] = drafts
         return self._bulk[payment.name]
 
     def store_blocks(self, name: str, blocks: list) -> None:
