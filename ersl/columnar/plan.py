@@ -110,15 +110,24 @@ class PaymentPlan:
             raise NotCompiled("a payee that is not a provider")
         payee = compiler.strict(payee)
         unit_checks = compiler.checks
+        compiler.checks = []
+        self.scope, self.basis, self.payee = scope, basis, payee
         self.den = amount.den
-        self.units_sql = self._units(basis, store, compiler)
+        self.where, self.amount = where, amount
         bad = " OR ".join(where_checks) or "FALSE"
         if unit_checks:
             bad = f"({bad}) OR ({where} AND ({' OR '.join(unit_checks)}))"
-        self.select = (
-            f"SELECT {payee.sql} AS payee, u.pidx AS pidx, {where} AS w, "
-            f"{amount.sql} AS a, coalesce({bad}, TRUE) AS bad "
-            f"FROM {self.units_sql} u {' '.join(compiler.joins)}"
+        self.bad = bad
+
+    def _select(self, extra: str = "") -> str:
+        """The unit rows: payee, line period, date, `where`, amount, problems (and `extra`
+        columns), with every join the compiled expressions need."""
+        compiler = self.compiler
+        units = self._units(self.basis, self.engine.store, compiler)
+        return (
+            f"SELECT {self.payee.sql} AS payee, u.pidx AS pidx, u.d AS d, {self.where} AS w, "
+            f"{self.amount.sql} AS a, coalesce({self.bad}, TRUE) AS bad{extra} "
+            f"FROM {units} u {' '.join(compiler.joins)}"
         )
 
     def _amount(self, amount: Val, basis) -> Val:
@@ -150,23 +159,14 @@ class PaymentPlan:
         """The line totals for units on these days (each with its line period index);
         `Problem` when a unit needs the reference path."""
         con = self.engine.store.con
-        days = (
-            "days AS (SELECT DATE '0001-01-01' + unnest($1::INTEGER[]) AS d, "
-            "unnest($2::INTEGER[]) AS pidx)"
-        )
+        days = _DAYS
         keys = "payee, pidx, a" if self.per_unit else "payee, pidx"
         query = (
-            f"WITH {days}, x AS ({self.select}) "
+            f"WITH {days}, x AS ({self._select()}) "
             f"SELECT {keys}, count(*) FILTER (WHERE w), sum(a) FILTER (WHERE w), bool_or(bad) "
             f"FROM x GROUP BY {keys}"
         )
-        params = [[d.toordinal() - _ORIGIN for d, _ in unit_days], [p for _, p in unit_days]]
-        try:
-            rows = con.execute(query, params).fetchall()
-        except duckdb.Error as error:
-            raise Problem(f"DuckDB: {str(error).splitlines()[0]}") from None
-        if any(row[-1] for row in rows):
-            raise Problem("a unit the reference path reports (none, no band, not born)")
+        rows = _fetch(con, query, unit_days)
         lines: dict[tuple[int, int], list] = {}
         for row in rows:
             payee, pidx = row[0], row[1]
@@ -182,3 +182,51 @@ class PaymentPlan:
             LineTotal(payee, pidx, count, Fraction(total, self.den), tuple(sorted(tally)))
             for (payee, pidx), (count, total, tally) in lines.items()
         ]
+
+    def cap_totals(
+        self, cap: ast.Cap, unit_days: list[tuple[datetime.date, int]]
+    ) -> dict[int, list[tuple[datetime.date, Fraction]]]:
+        """What a cap's A adds from this payment: per payee code, the exact total of
+        the units of each day (`applies to … where` holding, with the cap's variable
+        bound to the unit's record and its provider to the payee)."""
+        compiler = self.compiler
+        applies = cap.applies
+        cap_where = "TRUE"
+        checks = ""
+        if applies.var is not None and applies.where is not None:
+            var = self.basis.var.name
+            bindings = dict(self.scope.bindings)
+            bindings[applies.var.name] = self.scope.bindings[var]
+            bindings[cap.provider_var.name] = self.payee
+            cap_where = compiler.condition(applies.where, Scope(bindings, self.scope.today))
+            if compiler.checks:
+                checks = f" OR (w AND ({' OR '.join(compiler.checks)}))"
+            compiler.checks = []
+        query = (
+            f"WITH {_DAYS}, x AS ({self._select(f', {cap_where} AS c')}) "
+            f"SELECT payee, d, sum(a) FILTER (WHERE w AND c), bool_or(bad{checks}) "
+            f"FROM x GROUP BY payee, d"
+        )
+        out: dict[int, list] = {}
+        for payee, day, total, _ in _fetch(self.engine.store.con, query, unit_days):
+            if total is not None:
+                out.setdefault(payee, []).append((day, Fraction(total, self.den)))
+        return out
+
+
+_DAYS = (
+    "days AS (SELECT DATE '0001-01-01' + unnest($1::INTEGER[]) AS d, unnest($2::INTEGER[]) AS pidx)"
+)
+
+
+def _fetch(con, query: str, unit_days: list[tuple[datetime.date, int]]) -> list[tuple]:
+    """Run a plan's query on the run's days; `Problem` when DuckDB raised or a row's
+    last column (its problems) holds."""
+    params = [[d.toordinal() - _ORIGIN for d, _ in unit_days], [p for _, p in unit_days]]
+    try:
+        rows = con.execute(query, params).fetchall()
+    except duckdb.Error as error:
+        raise Problem(f"DuckDB: {str(error).splitlines()[0]}") from None
+    if any(row[-1] for row in rows):
+        raise Problem("a unit the reference path reports (none, no band, not born)")
+    return rows

@@ -47,8 +47,6 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
     run = settler.run
     if payment.basis is None:
         raise NotCompiled("no basis")
-    if capped:
-        raise NotCompiled("a cap applies to it (caps read its units)")
     if ast.split_calls(payment.amount):
         raise NotCompiled("`split` in the amount")
     if settler.symbols.bundles and coverage_by(payment) is not None:
@@ -79,6 +77,8 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
     consts = Constants(run, days[0])
     plan = run.columnar.plan(payment, consts, run.rounding_scope == "unit")
     totals = plan.run(pairs)
+    if capped:
+        settler.columnar_plans[payment.name] = (plan, pairs)
     providers = run.data.providers()
     kind = payment.kind.name if payment.kind else "variable"
     return [
@@ -94,6 +94,30 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
         )
         for t in totals
     ]
+
+
+def cap_totals(settler, cap: ast.Cap, payment: ast.Payment) -> dict | None:
+    """What the cap's A adds from a payment the columnar engine settled: per provider
+    id, (day, exact total) of the units the cap applies to; None when the payment was
+    not settled columnar or the cap's `where` has no columnar form (the cap then reads
+    the payment's units as before)."""
+    key = (cap.name, payment.name)
+    if key in settler.columnar_caps:
+        return settler.columnar_caps[key]
+    settler.lines(payment.name)  # settles the payment first
+    found = settler.columnar_plans.get(payment.name)
+    totals = None
+    if found is not None:
+        plan, pairs = found
+        try:
+            by_code = plan.cap_totals(cap, pairs)
+        except (NotCompiled, Problem) as reason:
+            settler.run.engine_report[f"cap {cap.name}"] = f"units: {reason}"
+        else:
+            providers = settler.run.data.providers()
+            totals = {providers[code].id: days for code, days in by_code.items()}
+    settler.columnar_caps[key] = totals
+    return totals
 
 
 class Constants:

@@ -62,6 +62,10 @@ class Settler:
         self._indicators: dict[tuple[str, Period], dict[str, Fraction]] = {}
         run.settler = self  # `paid`, indicator results and episodes are read through it
         run.episodes_of = self.episodes_of
+        self.columnar_plans: dict[str, tuple] = {}
+        """Capped payments the columnar engine settled: (plan, days), for their caps."""
+        self.columnar_caps: dict[tuple[str, str], dict | None] = {}
+        """A cap's totals per provider and day from a columnar payment (or None)."""
         self.units_by_payee: dict[str, dict] = {}
         """Capped payments' units grouped by payee (caps look them up per provider)."""
         self.keep_units = True

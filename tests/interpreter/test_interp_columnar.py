@@ -6,7 +6,7 @@ compiles — listed-patient and per-visit payments with `where` conditions, band
 int tables (some without a band for every key), dated parameters and tables, input
 tables (`--param fee=fees.csv`), time-varying attributes, `otherwise`, `if`, `in`
 sets, user functions, `age`/`age_in_year`/`year`/`month`, `listed_at`, rates per
-year, month and day, constant divisions, weights and `payee` clauses — and settles
+year, month and day, constant divisions, weights, `payee` clauses and a cap's `applies to … where` — and settles
 each twice: with `engine="columnar"` (as `ersl run --engine columnar` does) and one
 unit at a time. The statements must be byte-identical and a run-time error the same
 error with the same words. A payment whose query meets a unit the reference reports
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,16 @@ def _weights(draw, forms: list[str]) -> str:
     return "\n".join(clauses)
 
 
+CAP = """
+cap "Tak" for provider q each year {
+  applies to "Besök" v where WHERE
+  measure    count(Visit v where v.provider == q) / average_listed(q)
+  limit      1
+  above      reduce 33 % of excess
+}
+"""
+"""A cap on the visit payment: its A read from the columnar engine's totals per day."""
+
 DECLARATIONS = """
 param age_rate = table of int {
   0 to 5      -> 390 kr/year
@@ -206,6 +217,7 @@ payment "Besök" {{
 {_weights(draw, VISIT_CONDITIONS)}
 {draw(st.sampled_from(PAYEES))}
 }}
+{draw(st.sampled_from(["", CAP.replace("WHERE", draw(conditions(VISIT_CONDITIONS, 1)))]))}
 """
     return contract(
         body, rounding=draw(st.sampled_from(["0.01 kr half_up per line", "1 kr down per unit"]))
@@ -344,6 +356,24 @@ def test_a_unit_the_reference_reports_sends_the_payment_to_the_batch_path():
     # the input table has no row for `other`; no visit here is by `other`
     report = _compiled(_visits("input_fee(v.profession)", "v.profession != psychosocial"))
     assert report == {"Besök": "columnar"}
+
+
+def test_a_cap_reads_its_total_from_the_columnar_engine():
+    # VC1's visits: V1 (doctor, P1 aged 71: 250 × 1.5 = 375 kr), V2 (nurse, home, P2:
+    # 125.50 kr); VC2's V3 (psychosocial, 99.99 kr). A = the doctors' visits only.
+    cap = CAP.replace("WHERE", "v.profession == doctor")
+    source = _visits("fee(v.profession)") + cap
+    report = _compiled(source)
+    assert report == {"Besök": "columnar"}
+    loaded = _load(source)
+    path = _WORK / f"col{next(_counter)}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    data = api.read_data([str(path)], loaded)
+    statement = loaded.settle(data, "2022", {"input_fee": _fees_csv()}, engine="columnar")
+    caps = [line for line in statement.lines if line.name == "Tak"]
+    # VC1: 2 visits / average listed (P1 all year: 1, P2 Jan–Jun: 6/12) = 2 / 1.5 = 4/3;
+    # deduction 33 % × 375 × (4/3 − 1) / (4/3) = 0.33 × 375 × 1/4 = 30.9375 → -30.94
+    assert [(c.payee, c.amount) for c in caps][0] == ("VC1", Fraction("-30.94"))
 
 
 def test_a_payee_that_may_be_none_is_checked():
