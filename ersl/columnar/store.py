@@ -32,7 +32,6 @@ from ersl.columnar.values import NotCompiled
 from ersl.data.dataset import Dataset
 from ersl.data.records import Entity
 
-_ORIGIN = datetime.date(1, 1, 1).toordinal()
 FOREVER = datetime.date(9999, 12, 31)
 """The end of an open interval (listings without an end, the last attribute value)."""
 
@@ -52,12 +51,15 @@ def date_sql(day: datetime.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _dates(values: list) -> list:
-    """Dates as day numbers for `_DAY` (None stays None)."""
-    return [None if v is None else v.toordinal() - _ORIGIN for v in values]
+def _dates(values) -> list:
+    """Dates as day numbers (`date.toordinal`) for `_DAY`; None stays None."""
+    try:
+        return list(map(datetime.date.toordinal, values))
+    except TypeError:  # a None among them
+        return [None if v is None else v.toordinal() for v in values]
 
 
-_DAY = "(DATE '0001-01-01' + {})"
+_DAY = "(DATE '0001-01-01' + ({} - 1))"
 
 
 def decimal_scale(values) -> int:
@@ -94,6 +96,8 @@ class Store:
         self._events: dict[tuple, tuple[str, dict[str, ColumnKind]]] = {}
         self._listing: str | None = None
         self._count = 0
+        self._entity_codes: dict[str, dict] = {}
+        self._columns: dict[str, list] = {}
 
     # ------------------------------------------------------------ entities
     def entities(self, type_name: str) -> tuple:
@@ -107,6 +111,25 @@ class Store:
         if codes is None:
             codes = self._codes[name] = {e.id: i for i, e in enumerate(self.data.records(name))}
         return codes
+
+    def code_of(self, type_name: str) -> dict:
+        """Entity object → code (None → None), for mapping whole columns at once."""
+        name = self.data.info(type_name).name
+        found = self._entity_codes.get(name)
+        if found is None:
+            found = {e: i for i, e in enumerate(self.data.records(name))}
+            found[None] = None
+            self._entity_codes[name] = found
+        return found
+
+    def columns(self, type_name: str) -> list:
+        """Every field of a record type as a column (records in canonical order)."""
+        name = self.data.info(type_name).name
+        found = self._columns.get(name)
+        if found is None:
+            rows = [r.values for r in self.data.records(name)]
+            found = self._columns[name] = list(zip(*rows, strict=True)) if rows else []
+        return found
 
     def _name(self, stem: str) -> str:
         self._count += 1
@@ -130,10 +153,10 @@ class Store:
         """(SQL type, column values, kind) of field values of a static type."""
         t = T.strip_optional(type_)
         if isinstance(t, T.RecordT):
-            codes = self.codes(t.name)
+            codes = self.code_of(t.name)
             return (
                 "INTEGER",
-                [None if v is None else codes[v.id] for v in values],
+                list(map(codes.__getitem__, values)),
                 ColumnKind("entity", entity=self.data.info(t.name).name),
             )
         if t == T.INT:
@@ -155,22 +178,18 @@ class Store:
         """The listing table `(pat, prov, s, e)`: patient and provider codes, first and
         last day (inclusive; an open listing ends on 9999-12-31)."""
         if self._listing is None:
-            listings = self.data.records("Listing")
-            patients, providers = self.codes("Patient"), self.codes("Provider")
             info = self.data.info("Listing")
             ip, iq, i_end = info.index["patient"], info.index["provider"], info.index["end"]
+            columns = self.columns("Listing") or [()] * len(info.fields)
+            patients, providers = self.code_of("Patient"), self.code_of("Provider")
             name = self._name("listing")
             self._create(
                 name,
                 [
-                    ("pat", "INTEGER", [patients[r.values[ip].id] for r in listings]),
-                    ("prov", "INTEGER", [providers[r.values[iq].id] for r in listings]),
-                    ("s", "DATE", [r.date for r in listings]),
-                    (
-                        "e",
-                        "DATE",
-                        [FOREVER if r.values[i_end] is None else r.values[i_end] for r in listings],
-                    ),
+                    ("pat", "INTEGER", list(map(patients.__getitem__, columns[ip]))),
+                    ("prov", "INTEGER", list(map(providers.__getitem__, columns[iq]))),
+                    ("s", "DATE", columns[info.index["start"]]),
+                    ("e", "DATE", [FOREVER if e is None else e for e in columns[i_end]]),
                 ],
             )
             self._listing = name
@@ -227,14 +246,16 @@ class Store:
         found = self._events.get(key)
         if found is not None:
             return found
-        records = self.data.records(info.name)
-        columns = [("d", "DATE", [r.values[info.date_index] for r in records])]
+        if not self.data.records(info.name):
+            raise NotCompiled(f"no {info.name} records")
+        all_columns = self.columns(info.name)
+        columns = [("d", "DATE", all_columns[info.date_index])]
         kinds = {}
         for field in sorted(fields):
             if field not in info.index:
                 raise NotCompiled(f"{info.name} has no field `{field}`")
             i = info.index[field]
-            sql_type, values, kind = self._column([r.values[i] for r in records], info.types[i])
+            sql_type, values, kind = self._column(all_columns[i], info.types[i])
             columns.append((f"f_{field}", sql_type, values))
             kinds[field] = kind
         name = self._name("events")
@@ -251,6 +272,5 @@ class Store:
         i = info.index[field]
         t = T.strip_optional(info.types[i])
         if t in (T.DECIMAL, T.MONEY, T.PERCENT, T.PP):
-            records = self.data.records(info.name)
-            return ColumnKind("num", den=10 ** decimal_scale(r.values[i] for r in records))
+            return ColumnKind("num", den=10 ** decimal_scale(self.columns(info.name)[i]))
         return self._column([], info.types[i])[2]
