@@ -27,7 +27,7 @@ import attrs
 from ersl import ast
 from ersl import types as T
 from ersl.columnar.store import Store, date_sql
-from ersl.columnar.values import BandTable, Mapping, NotCompiled, Rate
+from ersl.columnar.values import BandTable, Duration, Mapping, NotCompiled, Rate
 
 _MAX_INLINE = 8
 """How deep user functions are inlined (the checker rules out recursion)."""
@@ -54,6 +54,9 @@ class Scope:
     bindings: dict
     today: str
     depth: int = 0
+    period: tuple[str, str] | None = None
+    """SQL of the enclosing period's first and last day (the window of an aggregate
+    without `within`), when the query has it."""
 
 
 def quote(text: str) -> str:
@@ -85,6 +88,7 @@ class Compiler:
     def __init__(self, store: Store, symbols, facts, consts) -> None:
         self.store = store
         self.symbols = symbols
+        self.facts = facts
         self.types = facts.types
         self.refs = facts.refs
         self.consts = consts
@@ -93,6 +97,9 @@ class Compiler:
         self.event_fields: dict[str, set[str]] = {}
         """Event fields read per unit alias (the event table is built with them)."""
         self.checks: list[str] = []
+        self.alias_base = 0
+        """Nesting depth of aggregate subqueries (their aliases are `m<depth>`)."""
+        self.joins_prefix = "j"
 
     # ------------------------------------------------------------ helpers
     def strict(self, val: Val) -> Val:
@@ -115,10 +122,10 @@ class Compiler:
         found = self._join_alias.get((table, key, day))
         if found is not None:
             return found
-        alias = f"j{len(self.joins)}"
+        alias = f"{self.joins_prefix}j{len(self.joins)}"
         on = f"{alias}.ent = {key}"
         if day is not None:
-            on += f" AND {alias}.f <= {day} AND {day} < {alias}.u"
+            on += f" AND {alias}.since <= {day} AND {day} < {alias}.until"
         self.joins.append(f"LEFT JOIN {table} {alias} ON {on}")
         self._join_alias[(table, key, day)] = alias
         return alias
@@ -328,6 +335,9 @@ class Compiler:
     # ------------------------------------------------------------ calls
     def _c_Call(self, node: ast.Call, scope: Scope) -> Val:
         kind, target = self.refs[id(node)]
+        if kind == "builtin" and target in ("count", "exists", "sum") and node.args:
+            if isinstance(node.args[0], ast.AggregateArg) and len(node.args) == 1:
+                return aggregate(self, node, target, scope)
         if any(isinstance(a, (ast.NamedArg, ast.ByArg, ast.AggregateArg)) for a in node.args):
             raise NotCompiled(f"`{target}` with an aggregate or named argument")
         if kind == "table":
@@ -343,7 +353,9 @@ class Compiler:
             decl = self.symbols.functions[target]
             args = [self.compile(a, scope) for a in node.args]
             bindings = {p.name.name: a for p, a in zip(decl.params, args, strict=True)}
-            return self.compile(decl.body, Scope(bindings, scope.today, scope.depth + 1))
+            return self.compile(
+                decl.body, Scope(bindings, scope.today, scope.depth + 1, scope.period)
+            )
         builtin = getattr(self, "_b_" + str(target), None)
         if builtin is None:
             raise NotCompiled(f"the built-in `{target}` has no columnar form")
@@ -451,13 +463,95 @@ class Compiler:
         key = ("listing", person.sql, day.sql)
         alias = self._join_alias.get(key)
         if alias is None:
-            alias = f"j{len(self.joins)}"
+            alias = f"{self.joins_prefix}j{len(self.joins)}"
             self.joins.append(
                 f"LEFT JOIN {listing} {alias} ON {alias}.pat = {person.sql} "
                 f"AND {alias}.s <= {day.sql} AND {day.sql} <= {alias}.e"
             )
             self._join_alias[key] = alias
         return Val(f"{alias}.prov", "entity", entity="Provider", nullable=True)
+
+
+def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val:
+    """`count`/`exists`/`sum` over a collection as a correlated subquery: listed
+    patients at a provider on `today`, or the events in the window (`within N days`
+    of `today` or of an anchor, or the enclosing period). The members see the unit's
+    bindings and date; a check in the collection makes the unit's checks hold."""
+    arg = node.args[0]
+    collection = arg.collection
+    sub = Compiler(compiler.store, compiler.symbols, compiler.facts, compiler.consts)
+    sub.alias_base = compiler.alias_base + 1
+    alias = f"m{sub.alias_base}"
+    sub.joins_prefix = alias
+    bindings = dict(scope.bindings)
+    if isinstance(collection, ast.ListedCollection):
+        if collection.within is not None:
+            raise NotCompiled("listed patients within a window")
+        at = compiler.strict(compiler.compile(collection.at, scope))
+        if at.kind != "entity" or at.entity != "Provider":
+            raise NotCompiled("listed patients at something other than a provider")
+        bindings[collection.var.name] = Val(f"{alias}.pat", "entity", entity="Patient")
+        inner = Scope(bindings, scope.today, scope.depth, scope.period)
+        cond = "TRUE" if collection.where is None else sub.condition(collection.where, inner)
+        value = None if arg.value is None else sub.strict(sub.compile(arg.value, inner))
+        source = f"{compiler.store.listing()} {alias} {' '.join(sub.joins)}"
+        window = (
+            f"{alias}.prov = {at.sql} AND {alias}.s <= {scope.today} AND {scope.today} <= {alias}.e"
+        )
+    else:
+        type_name = collection.type.name
+        info = compiler.store.data.info(type_name)
+        if info.kind != "event":
+            raise NotCompiled(f"an aggregate over {type_name}")
+        low, high = _window(compiler, collection.within, scope)
+        bindings[collection.var.name] = Val(alias, "event", entity=type_name)
+        inner = Scope(bindings, scope.today, scope.depth, scope.period)
+        cond = "TRUE" if collection.where is None else sub.condition(collection.where, inner)
+        value = None if arg.value is None else sub.strict(sub.compile(arg.value, inner))
+        fields = frozenset(sub.event_fields.get(alias, ()))
+        table, _ = compiler.store.event_table(type_name, fields)
+        source = f"{table} {alias} {' '.join(sub.joins)}"
+        window = f"{alias}.d BETWEEN {low} AND {high}"
+    if sub.checks:
+        compiler.checks.append(
+            f"coalesce((SELECT bool_or({' OR '.join(sub.checks)}) FROM {source} "
+            f"WHERE {window}), FALSE)"
+        )
+    if how == "exists":
+        return Val(f"EXISTS (SELECT 1 FROM {source} WHERE {window} AND {cond})", "bool")
+    if how == "count":
+        return Val(
+            f"(SELECT CAST(count(*) AS HUGEINT) FROM {source} WHERE {window} AND {cond})", "num"
+        )
+    if value is None or value.kind not in ("num", "rate"):
+        raise NotCompiled("a sum of something that is not a number")
+    return attrs.evolve(
+        value,
+        sql=f"coalesce((SELECT sum({value.sql}) FROM {source} WHERE {window} AND {cond}), 0)",
+    )
+
+
+def _window(compiler: Compiler, within, scope: Scope) -> tuple[str, str]:
+    """The first and last day of an aggregate's window (SQL)."""
+    if within is None:
+        if scope.period is None:
+            raise NotCompiled("an aggregate over the enclosing period here")
+        return scope.period
+    length = None
+    if isinstance(within.length, ast.Quantity):
+        length = compiler.consts.literal(within.length)
+    if not isinstance(length, Duration) or length.unit != "days" or length.count.denominator != 1:
+        raise NotCompiled("a window that is not a whole number of days")
+    anchor = scope.today
+    if within.anchor is not None:
+        val = compiler.strict(compiler.compile(within.anchor, scope))
+        if val.kind != "date":
+            raise NotCompiled("a window anchored on something that is not a date")
+        anchor = val.sql
+    days = int(length.count)
+    if within.direction == "after":
+        return anchor, f"({anchor} + {days})"
+    return f"({anchor} - {days})", anchor
 
 
 def _kind_of(t: T.Type | None) -> str:

@@ -27,8 +27,6 @@ from ersl.columnar.expr import Compiler, Scope, Val, scaled
 from ersl.columnar.store import Store
 from ersl.columnar.values import NotCompiled
 
-_ORIGIN = datetime.date(1, 1, 1).toordinal()
-
 
 class Problem(Exception):
     """The query found a unit the reference path must settle (a none operand, a key in
@@ -89,7 +87,7 @@ class PaymentPlan:
                 payee = compiler.compile_field(Val("u", "event", entity=type_name), "provider")
         else:
             raise NotCompiled(f"the basis {type(basis).__name__} has no columnar form")
-        scope = Scope(bindings, "u.d")
+        scope = Scope(bindings, "u.d", period=("u.ps", "u.pe"))
         where = "TRUE" if basis.where is None else compiler.condition(basis.where, scope)
         where_checks, compiler.checks = compiler.checks, []
         amount = self._amount(compiler.strict(compiler.compile(payment.amount, scope)), basis)
@@ -148,14 +146,14 @@ class PaymentPlan:
         if isinstance(basis, ast.ListedBasis):
             listing = store.listing()
             return (
-                f"(SELECT l.pat, l.prov, days.d, days.pidx FROM {listing} l "
+                f"(SELECT l.pat, l.prov, days.d, days.pidx, days.ps, days.pe FROM {listing} l "
                 f"JOIN days ON l.s <= days.d AND days.d <= l.e)"
             )
         fields = frozenset(compiler.event_fields.get("u", ()))
         table, _ = store.event_table(basis.type.name, fields)
-        return f"(SELECT e.*, days.pidx FROM {table} e JOIN days ON e.d = days.d)"
+        return f"(SELECT e.*, days.pidx, days.ps, days.pe FROM {table} e JOIN days ON e.d = days.d)"
 
-    def run(self, unit_days: list[tuple[datetime.date, int]]) -> list[LineTotal]:
+    def run(self, unit_days: list[tuple]) -> list[LineTotal]:
         """The line totals for units on these days (each with its line period index);
         `Problem` when a unit needs the reference path."""
         con = self.engine.store.con
@@ -184,7 +182,7 @@ class PaymentPlan:
         ]
 
     def cap_totals(
-        self, cap: ast.Cap, unit_days: list[tuple[datetime.date, int]]
+        self, cap: ast.Cap, unit_days: list[tuple]
     ) -> dict[int, list[tuple[datetime.date, Fraction]]]:
         """What a cap's A adds from this payment: per payee code, the exact total of
         the units of each day (`applies to … where` holding, with the cap's variable
@@ -215,14 +213,19 @@ class PaymentPlan:
 
 
 _DAYS = (
-    "days AS (SELECT DATE '0001-01-01' + unnest($1::INTEGER[]) AS d, unnest($2::INTEGER[]) AS pidx)"
+    "days AS (SELECT DATE '0001-01-01' + (unnest($1::INTEGER[]) - 1) AS d, "
+    "unnest($2::INTEGER[]) AS pidx, DATE '0001-01-01' + (unnest($3::INTEGER[]) - 1) AS ps, "
+    "DATE '0001-01-01' + (unnest($4::INTEGER[]) - 1) AS pe)"
 )
+"""The unit days of a query: each day (or month start), its line period's index, first
+and last day (the window of an aggregate without `within`)."""
 
 
-def _fetch(con, query: str, unit_days: list[tuple[datetime.date, int]]) -> list[tuple]:
-    """Run a plan's query on the run's days; `Problem` when DuckDB raised or a row's
-    last column (its problems) holds."""
-    params = [[d.toordinal() - _ORIGIN for d, _ in unit_days], [p for _, p in unit_days]]
+def _fetch(con, query: str, unit_days: list[tuple]) -> list[tuple]:
+    """Run a plan's query on the run's days (day, period index, period's first and last
+    day); `Problem` when DuckDB raised or a row's last column (its problems) holds."""
+    params = [[row[0].toordinal() for row in unit_days], [row[1] for row in unit_days]]
+    params += [[row[2].toordinal() for row in unit_days], [row[3].toordinal() for row in unit_days]]
     try:
         rows = con.execute(query, params).fetchall()
     except duckdb.Error as error:

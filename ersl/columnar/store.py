@@ -13,7 +13,8 @@ codes: their position in the dataset's canonical order (by id). Columns are type
 | bool | `BOOLEAN` | bool |
 
 A field of an entity, fixed or time-varying, is a table of validity intervals
-`(ent, f, u, val)`: the value in force from `f` (inclusive) until `u` (exclusive).
+`(ent, since, until, val)`: the value in force from `since` (inclusive) until `until`
+(exclusive).
 The entity row's own value holds before its first attribute record (SPEC §5), as
 `Entity.attribute` reads it. Values that are not finite decimals, sets and other
 types have no column: `NotCompiled`.
@@ -197,7 +198,7 @@ class Store:
 
     # ------------------------------------------------------------ entity fields
     def field_table(self, type_name: str, field: str) -> tuple[str, ColumnKind]:
-        """The interval table `(ent, f, u, val)` of an entity field, and its value kind."""
+        """The interval table `(ent, since, until, val)` of an entity field, and its kind."""
         info = self.data.info(type_name)
         key = (info.name, field)
         found = self._tables.get(key)
@@ -229,8 +230,8 @@ class Store:
             name,
             [
                 ("ent", "INTEGER", ents),
-                ("f", "DATE", starts),
-                ("u", "DATE", ends),
+                ("since", "DATE", starts),
+                ("until", "DATE", ends),
                 ("val", sql_type, column),
             ],
         )

@@ -25,6 +25,14 @@ class Rate:
 
 
 @attrs.frozen
+class Duration:
+    """A length of time: `count` days or months (a year is 12 months)."""
+
+    count: Fraction
+    unit: str
+
+
+@attrs.frozen
 class Band:
     """One band of a table parameter: its kind (`eq`, `range`, `over`, `under`,
     `else`), its bounds and its value as AST nodes (compiled in the unit's context)."""
@@ -51,5 +59,7 @@ class Mapping:
     values: dict
 
 
-Constant = Fraction | int | Rate | str | bool | datetime.date | BandTable | Mapping | None
+Constant = (
+    Fraction | int | Rate | Duration | str | bool | datetime.date | BandTable | Mapping | None
+)
 """What a literal or a parameter's value is at compile time."""

@@ -17,6 +17,7 @@ from fractions import Fraction
 from ersl import ast
 from ersl.columnar import Band, BandTable, ColumnarEngine, Mapping, NotCompiled, Rate
 from ersl.columnar.plan import Problem
+from ersl.columnar.values import Duration
 from ersl.dates import month_start_dates
 from ersl.interpreter.bundles import coverage_by
 from ersl.interpreter.drafts import TalliedLineDraft
@@ -69,7 +70,7 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
         if period.label not in index:
             index[period.label] = len(periods)
             periods.append(period)
-        pairs.append((day, index[period.label]))
+        pairs.append((day, index[period.label], period.start, period.end))
     if not pairs:
         return []
     if run.columnar is None:
@@ -163,7 +164,7 @@ def neutral(value):
     if isinstance(value, RateValue):
         return Rate(Fraction(value.amount), value.per)
     if isinstance(value, DurationValue):
-        raise NotCompiled("a duration")
+        return Duration(Fraction(value.count), value.unit)
     if isinstance(value, Table):
         if value.codes:
             raise NotCompiled(f"the table `{value.name}` is keyed by code patterns")

@@ -5,7 +5,9 @@ The differential property generates contracts from every form the columnar compi
 compiles — listed-patient and per-visit payments with `where` conditions, bands of
 int tables (some without a band for every key), dated parameters and tables, input
 tables (`--param fee=fees.csv`), time-varying attributes, `otherwise`, `if`, `in`
-sets, user functions, `age`/`age_in_year`/`year`/`month`, `listed_at`, rates per
+sets, user functions, `age`/`age_in_year`/`year`/`month`, `listed_at`,
+`count`/`exists`/`sum` over visits (within N days before or after, or the enclosing
+period) and over listed patients, rates per
 year, month and day, constant divisions, weights, `payee` clauses and a cap's `applies to … where` — and settles
 each twice: with `engine="columnar"` (as `ersl run --engine columnar` does) and one
 unit at a time. The statements must be byte-identical and a run-time error the same
@@ -58,6 +60,10 @@ LISTED_CONDITIONS = [
     "year(today) == 2022 and today >= 2022-06-01",
     "-(p.cni otherwise 0) < -1",
     "p.cni == none",
+    "exists(Visit v where v.patient == p and v.mode in {{physical, video}} within 60 days)",
+    "count(Visit v where v.patient == p within 90 days) >= 1",
+    "count(listed patients r at q where age(r) >= 65) > 1",
+    "count(Visit v where v.patient == p) >= 1",  # in the enclosing month
 ]
 LISTED_RATES = [
     "age_rate(age(p))",
@@ -70,6 +76,8 @@ LISTED_RATES = [
     "mixed_rate(age(p))",  # a band whose value is an expression
     "-cni_rate + 500 kr/year",
     "cni_rate / 3",
+    "sum(100 kr/year for Visit v where v.patient == p within 30 days)",
+    "100 kr/year * count(Visit v where v.patient == p and v.profession == doctor within 90 days)",
     "cni_rate * 2 / -7",
 ]
 OTHER_RATES = [
@@ -90,6 +98,9 @@ VISIT_CONDITIONS = [
     "v.date >= 2022-06-15 and year(v.date) == 2022",
     "v.profession in {{doctor, nurse}}",
     "(v.patient.cni otherwise 1) >= {d}",
+    "count(Visit w where w.patient == v.patient within 30 days) >= 2",
+    "exists(Visit w where w.patient == v.patient and w.profession == nurse within 10 days after)",
+    "count(Visit w where w.patient == v.patient and w.provider == v.provider) >= 2",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
@@ -104,6 +115,7 @@ VISIT_MONEY = [
     "fee(v.profession) / 3",
     "input_fee(v.profession)",  # an input table (CSV) without a row for `other`
     "input_fee(v.profession) * (v.patient.cni otherwise 1)",
+    "sum(5 kr for Visit w where w.patient == v.patient within 60 days)",
 ]
 PAYEES = ["", "  payee listed_at(v.patient, v.date)", "  payee v.provider"]
 
