@@ -17,12 +17,13 @@ from fractions import Fraction
 from ersl import ast
 from ersl.columnar import Band, BandTable, ColumnarEngine, Mapping, NotCompiled, Rate
 from ersl.columnar.plan import Problem
+from ersl.columnar.provider import ProviderValues
 from ersl.columnar.values import Duration
 from ersl.dates import month_start_dates
 from ersl.interpreter.bundles import coverage_by
 from ersl.interpreter.drafts import TalliedLineDraft
 from ersl.interpreter.run import MappingTable, Table
-from ersl.interpreter.units import line_period_of, run_range, valid_range
+from ersl.interpreter.units import line_period_of, line_periods, run_range, valid_range
 from ersl.interpreter.values import DurationValue, RateValue, number_value, quantity_value
 
 ENGINES = ("columnar", "reference")
@@ -119,6 +120,43 @@ def cap_totals(settler, cap: ast.Cap, payment: ast.Payment) -> dict | None:
             totals = {providers[code].id: days for code, days in by_code.items()}
     settler.columnar_caps[key] = totals
     return totals
+
+
+def cap_measure(settler, cap: ast.Cap, provider, period):
+    """A cap's measure Q for a provider and cap period from the columnar engine (every
+    provider and period in one query, computed once per cap), or None: the reference
+    evaluates it (and reports any error)."""
+    run = settler.run
+    if run.engine != COLUMNAR or settler.keep_units or not run.batching():
+        return None
+    key = ("measure", cap.name)
+    if key not in settler.columnar_caps:
+        settler.columnar_caps[key] = _cap_measures(settler, cap)
+    found = settler.columnar_caps[key]
+    return None if found is None else found.get((provider.id, period.label))
+
+
+def _cap_measures(settler, cap: ast.Cap) -> dict | None:
+    run = settler.run
+    unit_name = (cap.each.name if cap.each else None) or settler.reconcile_unit
+    valid = valid_range(run.contract.valid if run.contract else None, cap.valid)
+    if valid is None:
+        return None
+    periods = line_periods(unit_name, valid, settler.period)
+    if not periods:
+        return None
+    if run.columnar is None:
+        run.columnar = ColumnarEngine(run.data, run.checked)
+    providers = run.data.providers()
+    try:
+        consts = Constants(run, min(p.start for p in periods))
+        plan = ProviderValues(run.columnar, cap.measure, cap.provider_var.name, consts)
+        values = plan.values(list(range(len(providers))), periods)
+    except NotCompiled as reason:
+        run.engine_report[f"cap {cap.name}"] = f"measure: reference ({reason})"
+        return None
+    run.engine_report[f"cap {cap.name}"] = "measure: columnar"
+    return {(providers[q].id, periods[i].label): v for (q, i), v in values.items()}
 
 
 class Constants:

@@ -292,6 +292,7 @@ RECORDS = [
 
 
 def _compiled(source: str) -> dict:
+    """The columnar engine's report after checking its statement against the reference."""
     loaded = _load(source)
     path = _WORK / f"col{next(_counter)}.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
@@ -376,7 +377,7 @@ def test_a_cap_reads_its_total_from_the_columnar_engine():
     cap = CAP.replace("WHERE", "v.profession == doctor")
     source = _visits("fee(v.profession)") + cap
     report = _compiled(source)
-    assert report == {"Besök": "columnar"}
+    assert report == {"Besök": "columnar", "cap Tak": "measure: columnar"}
     loaded = _load(source)
     path = _WORK / f"col{next(_counter)}.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
