@@ -303,6 +303,10 @@ class Compiler:
         return Fraction(value) if isinstance(value, (int, Fraction)) else None
 
     def _in(self, node: ast.Binary, scope: Scope) -> Val:
+        right = node.right
+        if isinstance(right, ast.Name) and self.refs.get(id(right), ("",))[0] == "codeset":
+            codeset = self.symbols.codesets[self.refs[id(right)][1]]
+            return self._in_codeset(node, codeset, scope)
         if not isinstance(node.right, ast.SetLit):
             raise NotCompiled("`in` a set that is not written out, or a code set")
         item = self.compile(node.left, scope)
@@ -321,6 +325,51 @@ class Compiler:
             test = f"{item.sql} IN ({', '.join(m.sql for m in members)})"
         word = "" if node.op == "in" else "NOT "
         return Val(f"({word}coalesce({test}, FALSE))", "bool")
+
+    def _in_codeset(self, node: ast.Binary, codeset, scope: Scope) -> Val:
+        """`code in codeset` (or a set of codes holding one in it), as
+        `ersl.interpreter.codes`: dots removed, upper case; a range compares the code
+        cut to the bounds' length, `X*` is a prefix, else a single code. A none code
+        is in no set."""
+        item = self.compile(node.left, scope)
+        if item.kind not in ("text", "textset"):
+            raise NotCompiled(f"`in` a code set with a {item.kind}")
+        tests = []
+        exact = []
+        for entry in codeset.items:
+            if not entry.low.isascii() or (entry.high is not None and not entry.high.isascii()):
+                raise NotCompiled("a code pattern that is not ASCII")
+            low = entry.low.replace(".", "").upper()
+            if entry.high is not None:
+                high = entry.high.replace(".", "").upper()
+                cut = max(len(low), len(high))
+                tests.append(f"substr({{c}}, 1, {cut}) BETWEEN {quote(low)} AND {quote(high)}")
+            elif low.endswith("*"):
+                tests.append(f"starts_with({{c}}, {quote(low[:-1])})")
+            else:
+                exact.append(quote(low))
+        if exact:
+            tests.append(f"{{c}} IN ({', '.join(exact)})")
+        # codes are compared in ASCII upper case (`upper` of other letters may differ
+        # from Python's): a code that is not ASCII makes the payment fall back
+        ascii_ = "regexp_full_match({x}, '[ -~]*')"
+        plain = "upper(replace({x}, '.', ''))"
+
+        def matches(x: str) -> str:
+            code = plain.format(x=x)
+            return "(" + " OR ".join(t.format(c=code) for t in tests) + ")" if tests else "FALSE"
+
+        if item.kind == "text":
+            self.checks.append(f"({item.sql} IS NOT NULL AND NOT {ascii_.format(x=item.sql)})")
+            test = f"coalesce({matches(item.sql)}, FALSE)"
+        else:
+            self.checks.append(
+                f"coalesce(list_bool_or(list_transform({item.sql}, "
+                f"lambda x: NOT {ascii_.format(x='x')})), FALSE)"
+            )
+            test = f"coalesce(list_bool_or(list_transform({item.sql}, lambda x: {matches('x')})), FALSE)"
+        word = "" if node.op == "in" else "NOT "
+        return Val(f"({word}{test})", "bool")
 
     def _c_If(self, node: ast.If, scope: Scope) -> Val:
         cond = self.condition(node.cond, scope)

@@ -168,3 +168,62 @@ _ARITHMETIC = {
     "*": _binary(lambda a, b: a * b),
     "/": _binary(_divide),
 }
+
+
+class IndicatorCounts:
+    """An indicator's population and numerator sizes for every provider in one period:
+    the listed patients at the provider on the period's last day that pass the
+    population's `where` and are not excluded, and those of them the numerator holds."""
+
+    def __init__(self, engine, indicator: ast.Indicator, consts) -> None:
+        population = indicator.population
+        if not isinstance(population, ast.ListedCollection) or population.within is not None:
+            raise NotCompiled("a population that is not listed patients")
+        self.engine = engine
+        checked = engine.checked
+        outer = Compiler(engine.store, checked.symbols, checked.facts, consts)
+        provider = Val("u.prov", "entity", entity="Provider")
+        scope = Scope({indicator.provider_var.name: provider}, "u.d", period=("u.ps", "u.pe"))
+        at = outer.strict(outer.compile(population.at, scope))
+        if at.kind != "entity" or at.entity != "Provider":
+            raise NotCompiled("a population at something other than a provider")
+        sub = Compiler(engine.store, checked.symbols, checked.facts, consts)
+        sub.alias_base, sub.joins_prefix = 1, "m1"
+        bindings = dict(scope.bindings)
+        bindings[population.var.name] = Val("m1.pat", "entity", entity="Patient")
+        inner = Scope(bindings, "u.d", period=scope.period)
+        member = "TRUE" if population.where is None else sub.condition(population.where, inner)
+        if indicator.exclude is not None:
+            member = f"({member} AND NOT {sub.condition(indicator.exclude, inner)})"
+        numerator = sub.condition(indicator.numerator, inner)
+        source = f"{engine.store.listing()} m1 {' '.join(sub.joins)}"
+        window = f"m1.prov = {at.sql} AND m1.s <= u.d AND u.d <= m1.e"
+        checks = outer.checks + (
+            [
+                f"coalesce((SELECT bool_or({' OR '.join(sub.checks)}) FROM {source} WHERE {window}), FALSE)"
+            ]
+            if sub.checks
+            else []
+        )
+        self.select = (
+            f"(SELECT count(*) FROM {source} WHERE {window} AND {member}), "
+            f"(SELECT count(*) FROM {source} WHERE {window} AND {member} AND {numerator}), "
+            f"coalesce({' OR '.join(checks) or 'FALSE'}, TRUE)"
+        )
+        self.joins = outer.joins
+
+    def counts(self, providers: list[int], period) -> dict[int, tuple[int, int]]:
+        """(population, numerator) per provider code; `NotCompiled` on a problem."""
+        query = (
+            "WITH u0 AS (SELECT unnest($1::INTEGER[]) AS prov) "
+            f"SELECT u.prov, {self.select} FROM (SELECT prov, DATE '{period.start}' AS ps, "
+            f"DATE '{period.end}' AS pe, DATE '{period.end}' AS d FROM u0) u "
+            f"{' '.join(self.joins)}"
+        )
+        try:
+            rows = self.engine.store.con.execute(query, [providers]).fetchall()
+        except duckdb.Error as error:
+            raise NotCompiled(f"DuckDB: {str(error).splitlines()[0]}") from None
+        if any(row[-1] for row in rows):
+            raise NotCompiled("a member the reference path reports (none)")
+        return {row[0]: (row[1], row[2]) for row in rows}

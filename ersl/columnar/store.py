@@ -11,6 +11,7 @@ codes: their position in the dataset's canonical order (by id). Columns are type
 | date | `DATE` | date |
 | enum, code, text | `VARCHAR` | text |
 | bool | `BOOLEAN` | bool |
+| set of enum, code or text | `VARCHAR[]` | textset (with `in`) |
 
 A field of an entity, fixed or time-varying, is a table of validity intervals
 `(ent, since, until, val)`: the value in force from `since` (inclusive) until `until`
@@ -172,6 +173,11 @@ class Store:
             return "BOOLEAN", values, ColumnKind("bool")
         if isinstance(t, (T.EnumT, T.Code)) or t == T.TEXT:
             return "VARCHAR", values, ColumnKind("text")
+        if isinstance(t, T.SetT):
+            element = T.strip_optional(t.element)
+            if isinstance(element, (T.EnumT, T.Code)) or element == T.TEXT:
+                lists = [None if v is None else sorted(v) for v in values]
+                return "VARCHAR[]", lists, ColumnKind("textset")
         raise NotCompiled(f"a field of type {t.describe()} has no column form")
 
     # ------------------------------------------------------------ listings

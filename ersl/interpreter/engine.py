@@ -17,7 +17,7 @@ from fractions import Fraction
 from ersl import ast
 from ersl.columnar import Band, BandTable, ColumnarEngine, Mapping, NotCompiled, Rate
 from ersl.columnar.plan import Problem
-from ersl.columnar.provider import ProviderValues
+from ersl.columnar.provider import IndicatorCounts, ProviderValues
 from ersl.columnar.values import Duration
 from ersl.dates import month_start_dates
 from ersl.interpreter.bundles import coverage_by
@@ -157,6 +157,36 @@ def _cap_measures(settler, cap: ast.Cap) -> dict | None:
         return None
     run.engine_report[f"cap {cap.name}"] = "measure: columnar"
     return {(providers[q].id, periods[i].label): v for (q, i), v in values.items()}
+
+
+def indicator_counts(settler, indicator: ast.Indicator, provider, period):
+    """(population, numerator) of an indicator for a provider and period from the
+    columnar engine (every provider of the period in one query), or None: the
+    reference counts them (and reports any error)."""
+    run = settler.run
+    if run.engine != COLUMNAR or settler.keep_units or not run.batching():
+        return None
+    key = ("indicator", indicator.name, period.label)
+    if key not in settler.columnar_caps:
+        settler.columnar_caps[key] = _indicator_counts(settler, indicator, period)
+    found = settler.columnar_caps[key]
+    return None if found is None else found.get(provider.id)
+
+
+def _indicator_counts(settler, indicator: ast.Indicator, period) -> dict | None:
+    run = settler.run
+    if run.columnar is None:
+        run.columnar = ColumnarEngine(run.data, run.checked)
+    providers = run.data.providers()
+    name = f"indicator {indicator.name}"
+    try:
+        plan = IndicatorCounts(run.columnar, indicator, Constants(run, period.start))
+        counts = plan.counts(list(range(len(providers))), period)
+    except NotCompiled as reason:
+        run.engine_report[name] = f"reference ({reason})"
+        return None
+    run.engine_report.setdefault(name, "columnar")
+    return {providers[q].id: value for q, value in counts.items()}
 
 
 class Constants:

@@ -8,7 +8,8 @@ tables (`--param fee=fees.csv`), time-varying attributes, `otherwise`, `if`, `in
 sets, user functions, `age`/`age_in_year`/`year`/`month`, `listed_at`,
 `count`/`exists`/`sum` over visits (within N days before or after, or the enclosing
 period) and over listed patients, rates per
-year, month and day, constant divisions, weights, `payee` clauses and a cap's `applies to … where` — and settles
+year, month and day, constant divisions, weights, `payee` clauses, `in` code sets (on sets of codes), a cap's `applies to …
+where` and measure, an indicator's population and numerator — and settles
 each twice: with `engine="columnar"` (as `ersl run --engine columnar` does) and one
 unit at a time. The statements must be byte-identical and a run-time error the same
 error with the same words. A payment whose query meets a unit the reference reports
@@ -101,6 +102,8 @@ VISIT_CONDITIONS = [
     "count(Visit w where w.patient == v.patient within 30 days) >= 2",
     "exists(Visit w where w.patient == v.patient and w.profession == nurse within 10 days after)",
     "count(Visit w where w.patient == v.patient and w.provider == v.provider) >= 2",
+    "v.diagnoses in hjärta",
+    "v.diagnoses not in hjärta",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
@@ -153,7 +156,25 @@ cap "Tak" for provider q each year {
 """
 """A cap on the visit payment: its A read from the columnar engine's totals per day."""
 
-DECLARATIONS = """
+INDICATOR = """
+indicator "Besökt" for provider q {
+  population listed patients p at q where POPULATION
+  numerator  NUMERATOR
+}
+
+performance "Bonus" for provider q each year {
+  bonus      30 kr/year * average_listed(q)
+  indicators {
+    "Besökt" linear 20 % to 80 %
+  }
+}
+"""
+"""An indicator and its bonus: population and numerator counted by the columnar engine."""
+
+DIAGNOSES = ["I12.9", "i151", "E11.5", "J45", "J45.1", "Z00", "I16"]
+
+DECLARATIONS = """codeset hjärta: icd10 { "I10".."I15", "E11*", "J45.1" }
+
 param age_rate = table of int {
   0 to 5      -> 390 kr/year
   6 to 64     -> 310 kr/year
@@ -211,6 +232,8 @@ def contracts(draw) -> str:
     listed_where = draw(st.none() | conditions(LISTED_CONDITIONS))
     visit_where = draw(st.none() | conditions(VISIT_CONDITIONS))
     money = draw(st.sampled_from(VISIT_MONEY)).format(f=draw(st.sampled_from(["2", "0.5"])))
+    indicator = INDICATOR.replace("POPULATION", draw(conditions(LISTED_CONDITIONS, 1)))
+    indicator = indicator.replace("NUMERATOR", draw(conditions(LISTED_CONDITIONS, 1)))
     body = f"""
 use stdlib "functions/listing"
 
@@ -230,6 +253,7 @@ payment "Besök" {{
 {draw(st.sampled_from(PAYEES))}
 }}
 {draw(st.sampled_from(["", CAP.replace("WHERE", draw(conditions(VISIT_CONDITIONS, 1)))]))}
+{draw(st.sampled_from(["", indicator]))}
 """
     return contract(
         body, rounding=draw(st.sampled_from(["0.01 kr half_up per line", "1 kr down per unit"]))
@@ -263,8 +287,18 @@ def outcome(source: str, records: list[dict], engine: str | None, params=None):
     return ("statement", statement.to_json())
 
 
+@st.composite
+def datasets_with_diagnoses(draw) -> list[dict]:
+    """The generated records, visits with ICD-10 diagnoses (in and out of `hjärta`)."""
+    records = draw(datasets())
+    for record in records:
+        if record["type"] == "visit":
+            record["diagnoses"] = draw(st.lists(st.sampled_from(DIAGNOSES), max_size=2))
+    return records
+
+
 @SETTINGS
-@given(source=contracts(), records=datasets())
+@given(source=contracts(), records=datasets_with_diagnoses())
 def test_the_columnar_engine_settles_exactly_as_unit_by_unit(source, records):
     params = {"input_fee": _fees_csv()}
     fast = outcome(source, records, "columnar", params)
@@ -407,3 +441,23 @@ def test_examples_settle_the_same_with_the_columnar_engine(name):
     fast = loaded.settle(data, "2022", params, engine="columnar")
     reference = loaded.settle(data, "2022", params, keep_units=True, batches=False)
     assert fast.to_json() == reference.to_json()
+
+
+def test_an_indicator_is_counted_by_the_columnar_engine():
+    # 2022: on 2022-12-31 VC1 lists P1 only (P2 moved to VC2 in June), P1 is 72: the
+    # population "age 65 and over" is {P1} at VC1 and {} at VC2; the numerator (a CNI
+    # over 1: P1's is 1.25) holds for P1, so VC1's result is 1/1 and VC2 has none.
+    indicator = INDICATOR.replace("POPULATION", "age(p) >= 65").replace(
+        "NUMERATOR", "(p.cni otherwise 0) > 1"
+    )
+    report = _compiled(_listed("age_rate(age(p))") + indicator)
+    assert report["indicator Besökt"] == "columnar"
+    loaded = _load(_listed("age_rate(age(p))") + indicator)
+    path = _WORK / f"col{next(_counter)}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    data = api.read_data([str(path)], loaded)
+    statement = loaded.settle(data, "2022", {"input_fee": _fees_csv()}, engine="columnar")
+    bonus = [(line.payee, line.amount) for line in statement.lines if line.name == "Bonus"]
+    # VC1: attainment of 100 % on 20 %..80 % is 1; 30 kr/year × average listed
+    # (P1 12 months + P2 Jan–Jun 6 months = 18/12 = 1.5) = 45 kr
+    assert bonus == [("VC1", Fraction(45))]
