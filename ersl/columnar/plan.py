@@ -23,7 +23,8 @@ import attrs
 import duckdb
 
 from ersl import ast
-from ersl.columnar.expr import Compiler, Scope, Val, scaled
+from ersl.columnar.compiler import Compiler
+from ersl.columnar.expr import Scope, Val, scaled
 from ersl.columnar.store import Store
 from ersl.columnar.values import NotCompiled
 

@@ -17,7 +17,8 @@ from fractions import Fraction
 import duckdb
 
 from ersl import ast
-from ersl.columnar.expr import Compiler, Scope, Val
+from ersl.columnar.compiler import Compiler
+from ersl.columnar.expr import Scope, Val
 from ersl.columnar.values import NotCompiled
 from ersl.dates import month_start_dates
 
