@@ -47,6 +47,7 @@ class Contract:
         params: dict[str, object] | None = None,
         keep_units: bool = False,
         batches: bool = True,
+        engine: str = "reference",
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
         as ERSL text (`"200 kr"`), a CSV path for tables, or AST values.
@@ -56,7 +57,9 @@ class Contract:
         `keep_units=True` settles payments unit by unit and keeps every unit with what
         priced it (contract-test coverage reads them). `batches=False` evaluates every
         unit and aggregate one by one, the reference that batch evaluation is tested
-        against (same statement, slower)."""
+        against (same statement, slower). `engine="columnar"` settles the payments the
+        columnar compiler handles with DuckDB (docs/engine.md); `statement.run.engine_report`
+        says which payments it settled and why the others went the batch path."""
         from ersl.interpreter.run import Run
         from ersl.interpreter.settle import Settler
 
@@ -74,9 +77,12 @@ class Contract:
                 f"`{period}` is not a period: {problem}",
                 "write 2022, 2022-03, 2022-Q1, 2022-01..2022-06 or 2021..2022",
             ) from None
+        if engine not in ("columnar", "reference"):
+            raise usage_error("E0909", f"`{engine}` is not an engine", "use columnar or reference")
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
         run = Run(self.checked, data, overrides)
         run.batches = batches
+        run.engine = engine
         settler = Settler(run, run_period)
         settler.keep_units = keep_units
         with bulk_work():

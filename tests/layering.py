@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("data", ("ersl.data",)),
     ("checker", ("ersl.checker",)),
     ("statement", ("ersl.statement", "ersl.statement_xlsx", "ersl.paid")),
+    ("columnar", ("ersl.columnar",)),
     ("interpreter", ("ersl.interpreter",)),
     ("api", ("ersl.stability", "ersl.api", "ersl.over_time")),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),

@@ -77,6 +77,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: the month's last day)",
     )
     parser.add_argument(
+        "--engine",
+        choices=("columnar", "reference"),
+        default="reference",
+        help="columnar: settle the payments the columnar compiler handles with DuckDB, the "
+        "others by the reference path; reference: the reference interpreter's batches "
+        "(default: reference)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say on standard error which engine settled each payment (and why a payment "
+        "went the batch path)",
+    )
+    parser.add_argument(
         "--skip-invalid",
         action="store_true",
         help="skip bad data records; list them (file:line and reason, the first 10) and how many",
@@ -160,7 +175,10 @@ def settle(args: argparse.Namespace):
     period = _period(args, contract)
     # Settled in batches without keeping units; `ersl explain` prices the explained
     # line's payment again unit by unit (Settler.traced_sources).
-    statement = contract.settle(data, period, parse_params(args.param))
+    engine = getattr(args, "engine", "reference")
+    statement = contract.settle(data, period, parse_params(args.param), engine=engine)
+    if getattr(args, "verbose", False):
+        print(engine_report(statement.run, engine), file=sys.stderr, end="")
     _warn(contract, statement)
     return statement
 
@@ -207,6 +225,20 @@ def monthly(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def engine_report(run, engine: str) -> str:
+    """Which engine settled each payment (`--verbose`), one line each, in the
+    contract's order; payments not settled (no line asked for them) are not listed."""
+    lines = [f"engine: {engine}"]
+    for name in run.symbols.payments:
+        how = run.engine_report.get(name)
+        if how is None:
+            continue
+        if name in run.bulk_fallbacks:
+            how += "; then unit by unit"
+        lines.append(f"  {name}: {how}")
+    return "\n".join(lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
