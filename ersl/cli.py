@@ -20,6 +20,7 @@ COMMANDS = {
     "lint": ("ersl.commands.lint", "find defects and risky incentives in contracts"),
     "run": ("ersl.commands.run", "settle a contract against event data into a statement"),
     "explain": ("ersl.commands.explain", "explain how a statement line was computed"),
+    "data": ("ersl.commands.data", "convert event data (JSON Lines, CSV) to Parquet"),
     "test": ("ersl.commands.test", "run the contract tests of *_test.ersl files"),
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
