@@ -13,15 +13,10 @@ from ersl.commands import run as run_command
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register the arguments of `ersl report`."""
-    parser.add_argument("contract", nargs="?", help="the contract file")
-    parser.add_argument("--data", nargs="+", required=True, metavar="PATH", help="event data")
-    parser.add_argument("--period", help="the period (default: the contract's valid range)")
-    parser.add_argument(
-        "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value"
-    )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--skip-invalid", action="store_true", help="skip bad data records")
+    """Register the arguments of `ersl report`: those of `ersl run` (the report is always
+    HTML) plus `--swedish` and `--provider`."""
+    run_command.add_arguments(parser)
+    parser.set_defaults(format="html")
     parser.add_argument(
         "--swedish", action="store_true", help="Swedish numbers: 1 234,50 kr (default 1234.50)"
     )
@@ -34,8 +29,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Settle and write the HTML report."""
+    from ersl.errors import usage_error
     from ersl.tender.report import statement_report
 
+    if args.format != "html":
+        raise usage_error(
+            "E0909",
+            f"ersl report writes HTML, not {args.format}",
+            f"for a {args.format} statement use ersl run --format {args.format}",
+        )
+    if args.paid or args.monthly_as_of:
+        raise usage_error(
+            "E0909",
+            "ersl report shows one settlement",
+            "leave out --paid and --monthly-as-of (ersl run writes corrections)",
+        )
     statement = run_command.settle(args)
     incentives = None
     if args.provider:

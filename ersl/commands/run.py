@@ -266,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "html":
         from ersl.tender.report import statement_report
 
-        text = statement_report(statement, statement.run.data)
+        text = statement_report(statement, getattr(statement.run, "data", None))
     else:
         text = {"json": statement.to_json, "csv": statement.to_csv, "text": statement.to_text}[
             args.format

@@ -140,3 +140,11 @@ def test_a_page_with_an_error_is_caught(browser, tmp_path):
     browser.events.clear()
     browser.load(page.as_uri())
     assert any("undefinedFunction" in e for e in browser.errors()), browser.events
+
+
+def test_ersl_report_refuses_other_formats_and_corrections(capsys):
+    args = ["report", str(FIXTURES / "old.ersl"), "--data", str(FIXTURES / "data.jsonl")]
+    assert main([*args, "--format", "json"]) == 2
+    assert "ersl report writes HTML, not json" in capsys.readouterr().err
+    assert main([*args, "--monthly-as-of"]) == 2
+    assert "leave out --paid and --monthly-as-of" in capsys.readouterr().err

@@ -75,6 +75,17 @@ def test_what_synth_writes_reads_back_without_a_diagnostic(tmp_path, profile, co
     assert statement.lines
 
 
+def test_parquet_outputs_read_back_equal_to_json_lines(tmp_path, profile, contract):
+    """One Parquet file with a type column and a folder of <type>.parquet files are read
+    by ERSL's Parquet reader with no diagnostic, into the dataset of the JSON Lines."""
+    (jsonl,) = synthesise(profile, tmp_path / "d.jsonl", 2000, seed=4)
+    (single,) = synthesise(profile, tmp_path / "d.parquet", 2000, seed=4)
+    synthesise(profile, tmp_path / "folder", 2000, seed=4, folder_format="parquet")
+    expected = api.read_data([jsonl], contract)
+    assert api.read_data([single], contract) == expected
+    assert api.read_data([tmp_path / "folder"], contract) == expected
+
+
 def test_a_parquet_file_holds_every_type_with_a_type_column(tmp_path, profile):
     import duckdb
 
