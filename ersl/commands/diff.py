@@ -46,6 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--top", type=int, default=10, metavar="N", help="winners and losers shown")
     parser.add_argument("--skip-invalid", action="store_true", help="skip bad data records")
+    parser.add_argument(
+        "--engine",
+        choices=("columnar", "reference"),
+        default="reference",
+        help="settle both sides with the columnar engine or the reference (as ersl run)",
+    )
 
 
 def impact_of(args: argparse.Namespace):
@@ -63,12 +69,13 @@ def impact_of(args: argparse.Namespace):
             "e.g. ersl diff old.ersl new.ersl --data data.jsonl --period 2022",
         )
     period = args.period or _default(old_contract)
-    old = Side(old_contract, args.old, period, parse_params(args.param))
+    old = Side(old_contract, args.old, period, parse_params(args.param), engine=args.engine)
     new = Side(
         new_contract,
         args.new or args.old,
         args.period_new or args.period or _default(new_contract),
         {**old.params, **given_new},
+        engine=args.engine,
     )
     data = api.read_data(args.data, old_contract, skip_invalid=args.skip_invalid)
     if data.skipped:

@@ -33,10 +33,11 @@ class Side:
     period: str
     params: dict[str, str] = field(default_factory=dict)
     statement: Statement | None = None
+    engine: str = "reference"
 
     def settle(self, data) -> Statement:
-        """Settle this side on `data` (kept in `statement`)."""
-        self.statement = self.contract.settle(data, self.period, self.params)
+        """Settle this side on `data` (kept in `statement`) with the chosen engine."""
+        self.statement = self.contract.settle(data, self.period, self.params, engine=self.engine)
         return self.statement
 
 

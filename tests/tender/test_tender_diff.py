@@ -279,6 +279,16 @@ def test_the_command(tmp_path, capsys):
     assert json.loads(out_json.read_text(encoding="utf-8"))["total"]["change"] == "-50.00"
 
 
+def test_the_columnar_engine_gives_the_same_diff(tmp_path, capsys):
+    new = tmp_path / "new.ersl"
+    new.write_text(OLD.replace("limit      3", "limit      4"), encoding="utf-8")
+    args = ["diff", str(FIXTURES / "old.ersl"), str(new), "--data", str(DATA), "--format", "json"]
+    assert main(args) == 0
+    reference = capsys.readouterr().out
+    assert main([*args, "--engine", "columnar"]) == 0
+    assert capsys.readouterr().out == reference
+
+
 def test_nothing_to_compare_is_e1503(capsys):
     assert main(["diff", str(FIXTURES / "old.ersl"), "--data", str(DATA)]) == 2
     assert "E1503" in capsys.readouterr().err
