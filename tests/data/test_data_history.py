@@ -326,3 +326,22 @@ def test_parquet_reads_the_registration_columns(tmp_path):
     early = read_data(paths, STD, as_of=date(2022, 4, 1))
     assert [v.id for v in early.records("Visit")] == ["V1"]  # V2 arrives on 2022-05-10
     assert [v.id for v in read_data(paths, STD).records("Visit")] == ["V1", "V2"]
+
+
+def test_converting_versioned_data_to_parquet_says_the_history_is_left_out(tmp_path, capsys):
+    from ersl.cli import main
+
+    source = write(tmp_path, HISTORY)
+    out = tmp_path / "data.parquet"
+    assert main(["data", "convert", str(source), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "the Parquet file holds the records in force now" in err
+    converted = read_data([out], STD)
+    # the latest versions: V1, V3b, V5 (nurse), V2; V4 withdrawn
+    assert sorted((v.id, v["profession"]) for v in converted.records("Visit")) == [
+        ("V1", "doctor"),
+        ("V2", "doctor"),
+        ("V3b", "nurse"),
+        ("V5", "nurse"),
+    ]
+    assert converted.history is None
