@@ -22,7 +22,6 @@ happened) are reported with the codes E0820–E0824.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -361,8 +360,3 @@ def _twice(
 def missing_date(kind: str) -> str:
     """The message of E0823: a correction or withdrawal without ``registered``."""
     return f"a {kind} needs `registered`: the date it reached the region"
-
-
-def ids_of(records: Iterable[Record]) -> set[str]:
-    """The ids of records (a helper for explanations)."""
-    return {r.id for r in records}
