@@ -160,8 +160,9 @@ def settle(args: argparse.Namespace):
     import ersl.api as api
 
     contract = api.load(contract_path(args))
-    as_of = api.parse_as_of(args.as_of) if args.as_of else None
-    if args.paid:
+    as_of_text = getattr(args, "as_of", None)  # commands without --as-of (report) settle all
+    as_of = api.parse_as_of(as_of_text) if as_of_text else None
+    if getattr(args, "paid", None):
         from ersl.over_time import Settlement, read_paid_files
 
         paid = read_paid_files(args.paid)
