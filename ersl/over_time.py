@@ -30,12 +30,13 @@ PAYMENTS_FORMAT = "ersl.payments/1"
 @attrs.define
 class Settlement:
     """What a settlement over time needs again: the contract, the data paths, the
-    parameters and whether to skip bad records."""
+    parameters, whether to skip bad records and the engine (`Contract.settle`)."""
 
     contract: Contract
     paths: Sequence[str | os.PathLike]
     params: dict[str, object] = attrs.field(factory=dict)
     skip_invalid: bool = False
+    engine: str = "reference"
 
     _settled: dict = attrs.field(factory=dict, init=False, repr=False)
     _traced: dict = attrs.field(factory=dict, init=False, repr=False)
@@ -43,7 +44,7 @@ class Settlement:
     def settle(self, period: str, as_of: date | None = None) -> Statement:
         """The statement of ``period`` settled with the records known as of ``as_of``."""
         data = read_data(self.paths, self.contract.checked, self.skip_invalid, as_of=as_of)
-        return self.contract.settle(data, period, self.params)
+        return self.contract.settle(data, period, self.params, engine=self.engine)
 
     def records_by_line(self, statement: Statement) -> dict[tuple[str, str, str], set[str]]:
         """`_records_by_line`, remembered per statement (explaining several lines traces

@@ -301,3 +301,24 @@ def test_payment_day_needs_monthly_as_of(capsys):
         capsys, "run", CONTRACT, "--data", DATA, "--monthly-as-of", "--payment-day", "40"
     )
     assert code == 2 and "give a day of the month, 1 to 31" in err
+
+
+def test_the_columnar_engine_settles_over_time_the_same(capsys):
+    for options in (["--as-of", "2022-04-20", "--format", "json"], ["--monthly-as-of"]):
+        outputs = []
+        for engine in ("reference", "columnar"):
+            code, out, _ = run(
+                capsys,
+                "run",
+                CONTRACT,
+                "--data",
+                DATA,
+                "--period",
+                "2022",
+                "--engine",
+                engine,
+                *options,
+            )
+            assert code == 0
+            outputs.append(out)
+        assert outputs[0] == outputs[1]

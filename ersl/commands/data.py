@@ -69,6 +69,13 @@ def run(args: argparse.Namespace) -> int:
     data = api.read_data(args.inputs, contract, skip_invalid=args.skip_invalid)
     if data.skipped:
         print(data.skip_report(), file=sys.stderr)
+    if data.history is not None:  # docs/reference/time.md: the file holds no history
+        print(
+            "ersl data convert: warning: the data carry registration dates, corrections or "
+            "withdrawals; the Parquet file holds the records in force now (the latest "
+            "version of each), without `registered`: settle --as-of from the original files",
+            file=sys.stderr,
+        )
     folder = os.path.dirname(output)
     if not os.path.isdir(folder):
         raise usage_error(

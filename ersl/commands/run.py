@@ -166,7 +166,13 @@ def settle(args: argparse.Namespace):
         from ersl.over_time import Settlement, read_paid_files
 
         paid = read_paid_files(args.paid)
-        settlement = Settlement(contract, args.data, parse_params(args.param), args.skip_invalid)
+        settlement = Settlement(
+            contract,
+            args.data,
+            parse_params(args.param),
+            args.skip_invalid,
+            getattr(args, "engine", "reference"),
+        )
         statement = settlement.corrections(_period(args, contract), paid, as_of)
         _warn(contract, statement)
         return statement
@@ -212,7 +218,13 @@ def monthly(args: argparse.Namespace) -> int:
         )
     contract = api.load(contract_path(args))
     period = _period(args, contract)
-    settlement = Settlement(contract, args.data, parse_params(args.param), args.skip_invalid)
+    settlement = Settlement(
+        contract,
+        args.data,
+        parse_params(args.param),
+        args.skip_invalid,
+        getattr(args, "engine", "reference"),
+    )
     payments = settlement.monthly(period, args.payment_day)
     text = (
         json.dumps(payments_dict(contract.name, period, payments), ensure_ascii=False, indent=2)

@@ -22,7 +22,6 @@ happened) are reported with the codes E0820–E0824.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -43,7 +42,7 @@ class Change:
     ``replaces`` (``target`` is the replaced id) or ``withdraws`` (``target`` is the
     withdrawn id); ``record`` is the record (None for a withdrawal)."""
 
-    __slots__ = ("type", "id", "registered", "action", "target", "record", "location")
+    __slots__ = ("type", "id", "registered", "action", "target", "record", "_location")
 
     def __init__(
         self,
@@ -53,7 +52,7 @@ class Change:
         action: str,
         target: str | None,
         record: Record | None,
-        location: str,
+        location: str | None = None,
     ) -> None:
         self.type = type
         self.id = id
@@ -61,7 +60,14 @@ class Change:
         self.action = action
         self.target = target
         self.record = record
-        self.location = location
+        self._location = location
+
+    @property
+    def location(self) -> str:
+        """``file:line`` of the record (or the withdrawal)."""
+        if self._location is None and self.record is not None:
+            return self.record.location
+        return self._location or ""
 
     def describe(self) -> str:
         """`visit V7 registered 2022-05-10 (data.jsonl:12)`, or how it corrected another."""
@@ -84,7 +90,7 @@ class History:
 
     def __init__(self, changes: list[Change], as_of: date | None) -> None:
         self.changes = sorted(
-            changes, key=lambda c: (c.registered or _START, c.type, c.id, c.location)
+            changes, key=lambda c: (c.registered or _START, c.type, c.id, c.action, c.target or "")
         )
         self.as_of = as_of
 
@@ -167,22 +173,23 @@ def _select_type(
 ) -> list[Record]:
     """The records of one type in force as of ``as_of`` (phase 1.5 of reading)."""
     name = info.data_name
+    registered = {id(r): (meta.get(id(r)) or (None, None))[0] for r in items}
     # By registration, then id: which of two clashing corrections is reported does
     # not depend on the order of the input.
-    items = sorted(items, key=lambda r: (_registered(meta, r) or _START, r.id))
+    items = sorted(items, key=lambda r: (registered[id(r)] or _START, r.id))
     withdrawals = sorted(withdrawals, key=lambda w: (w.registered, w.target, w.line))
     versions: dict[str, list[Record]] = {}
     for r in items:
         versions.setdefault(r.id, []).append(r)
     for group in versions.values():
-        group.sort(key=lambda r: _registered(meta, r) or _START)
+        group.sort(key=lambda r: registered[id(r)] or _START)
 
     def first_registered(target: str) -> date:
-        return _registered(meta, versions[target][0]) or _START
+        return registered[id(versions[target][0])] or _START
 
     # Events happen before they are registered.
     for r in items:
-        day = _registered(meta, r)
+        day = registered[id(r)]
         if day is not None and info.kind == "event" and r.date is not None and day < r.date:
             log.problem(
                 Problem(
@@ -289,7 +296,7 @@ def _select_type(
             entry = meta.get(id(r))
             target = None if entry is None else entry[1]
             action = "replaces" if target is not None else "corrected" if k else "registered"
-            changes.append(Change(name, id_, _registered(meta, r), action, target, r, r.location))
+            changes.append(Change(name, id_, registered[id(r)], action, target, r))
     for w in withdrawn.values():
         changes.append(
             Change(name, w.target, w.registered, "withdraws", w.target, None, w.location)
@@ -300,17 +307,21 @@ def _select_type(
 
     kept: list[Record] = []
     for id_, group in versions.items():
-        visible = [r for r in group if known(_registered(meta, r)) and id(r) not in log.dropped]
+        if len(group) == 1:  # the usual case: one version
+            r = group[0]
+            visible = [r] if known(registered[id(r)]) and id(r) not in log.dropped else []
+        else:
+            visible = [r for r in group if known(registered[id(r)]) and id(r) not in log.dropped]
         if not visible:
             continue
         # Versions registered the same day stay together: E0812 reports them.
-        last_day = _registered(meta, visible[-1])
-        current = [r for r in visible if _registered(meta, r) == last_day]
+        last_day = registered[id(visible[-1])]
+        current = [r for r in visible if registered[id(r)] == last_day]
         w = withdrawn.get(id_)
         if w is not None and known(w.registered) and (last_day or _START) <= w.registered:
             continue
         successor = replaced_by.get(id_)
-        if successor is not None and known(_registered(meta, successor)):
+        if successor is not None and known(registered[id(successor)]):
             continue
         kept.extend(current)
     return kept
@@ -361,8 +372,3 @@ def _twice(
 def missing_date(kind: str) -> str:
     """The message of E0823: a correction or withdrawal without ``registered``."""
     return f"a {kind} needs `registered`: the date it reached the region"
-
-
-def ids_of(records: Iterable[Record]) -> set[str]:
-    """The ids of records (a helper for explanations)."""
-    return {r.id for r in records}

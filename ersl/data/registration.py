@@ -95,7 +95,16 @@ def read_registered(reader: Any, layout: Layout, raw: dict[str, Any], file: str,
                 Withdrawal(layout.info, targets["withdraws"], registered, file, line)
             )
         return
-    record = reader._problems(layout, rest.items(), file, line, problems)
+    record = None
+    if not problems:
+        try:  # the quick build, as for a record without registration fields
+            record = layout.build(rest, file, line)
+        except (KeyError, Bad, TypeError):
+            pass
+        else:
+            reader.recs[layout.info.data_name].append(record)
+    if record is None:
+        record = reader._problems(layout, rest.items(), file, line, problems)
     if record is not None:
         reader.meta[id(record)] = (registered, targets.get("replaces"))
 

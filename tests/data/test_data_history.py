@@ -305,3 +305,43 @@ def test_the_input_order_does_not_matter(tmp_path):
     # the same record (V3, after V2 by id) is reported, whatever the order
     assert [m.split(": also at")[0] for m in one] == [m.split(": also at")[0] for m in other]
     assert one[0].startswith('visit "V1" is replaced twice')
+
+
+def test_parquet_reads_the_registration_columns(tmp_path):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (SELECT * FROM (VALUES
+        ('V1', 'P1', 'VC1', '2022-01-10', 'doctor', 'physical', NULL),
+        ('V2', 'P1', 'VC1', '2022-03-05', 'doctor', 'physical', '2022-05-10'))
+        t(id, patient, provider, date, profession, mode, registered))
+        TO '{tmp_path / "visit.parquet"}' (FORMAT PARQUET)"""
+    )
+    (tmp_path / "provider.jsonl").write_text('{"type": "provider", "id": "VC1"}\n')
+    (tmp_path / "patient.jsonl").write_text(
+        '{"type": "patient", "id": "P1", "birth_date": "1950-01-01"}\n'
+    )
+    paths = [tmp_path / "provider.jsonl", tmp_path / "patient.jsonl", tmp_path / "visit.parquet"]
+    early = read_data(paths, STD, as_of=date(2022, 4, 1))
+    assert [v.id for v in early.records("Visit")] == ["V1"]  # V2 arrives on 2022-05-10
+    assert [v.id for v in read_data(paths, STD).records("Visit")] == ["V1", "V2"]
+
+
+def test_converting_versioned_data_to_parquet_says_the_history_is_left_out(tmp_path, capsys):
+    from ersl.cli import main
+
+    source = write(tmp_path, HISTORY)
+    out = tmp_path / "data.parquet"
+    assert main(["data", "convert", str(source), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "the Parquet file holds the records in force now" in err
+    converted = read_data([out], STD)
+    # the latest versions: V1, V3b, V5 (nurse), V2; V4 withdrawn
+    assert sorted((v.id, v["profession"]) for v in converted.records("Visit")) == [
+        ("V1", "doctor"),
+        ("V2", "doctor"),
+        ("V3b", "nurse"),
+        ("V5", "nurse"),
+    ]
+    assert converted.history is None
