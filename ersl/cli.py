@@ -25,6 +25,10 @@ COMMANDS = {
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
     "lsp": ("ersl.commands.lsp", "run the language server for editors (LSP over stdio)"),
+    "synth": ("ersl.commands.synth", "generate a synthetic population from a profile"),
+    "diff": ("ersl.commands.diff", "compare what two models (or parameter sets) pay whom, and why"),
+    "report": ("ersl.commands.report", "settle a contract into a self-contained HTML report"),
+    "incentives": ("ersl.commands.incentives", "what one more unit of each kind pays a provider"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
