@@ -170,7 +170,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         command = [sys.executable, "-m", "ersl", "run", CONTRACT, "--data", folder]
         command += ["--period", "2022", "--param", f"besöksersättning={fees}", "--format", "csv"]
         if args.engine and has_option("--engine"):
-            command += ["--engine", args.engine]
+            command += ["--engine", args.engine, "--verbose"]
         programs.append(("ersl", command))
     libraries = ["duckdb"] + (["polars"] if args.polars else [])
     for library in libraries:
@@ -181,6 +181,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         wall, peak, code, err = measure([*command, "-o" if name == "ersl" else "--out", out])
         if code != 0:
             raise SystemExit(f"{name} failed ({code}):\n{err}")
+        (work / f"{name}.err").write_text(err, encoding="utf-8")  # --verbose: the engine's account
         results[name] = {"wall_s": round(wall, 1), "peak_gb": round(peak, 2), "lines": out}
         print(f"{name}: {wall:.1f} s wall, {peak:.2f} GB peak", flush=True)
     report["load_after"] = os.getloadavg()
