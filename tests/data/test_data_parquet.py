@@ -262,3 +262,17 @@ def test_empty_folder_mentions_parquet(tmp_path: Path) -> None:
     text = str(fails([tmp_path / "empty"]))
     assert "holds no CSV files (nor Parquet files)" in text
     assert "`<type>.parquet`" in text
+
+
+def test_ersl_synth_reads_alike_in_every_form(tmp_path: Path) -> None:
+    """`ersl synth` writes one JSON Lines file, one Parquet file with a `type` column and a
+    folder of `<type>.parquet` files: the three read as the same dataset."""
+    from ersl.cli import main
+
+    outputs = [tmp_path / "pop.jsonl", tmp_path / "pop.parquet", tmp_path / "folder"]
+    for out in outputs:
+        extra = ["--folder-format", "parquet"] if out.suffix == "" else []
+        assert main(["synth", "stockholm", "--size", "300", "-o", str(out), *extra]) == 0
+    jsonl, single, folder = (read_data([p], STD) for p in outputs)
+    assert single == jsonl and folder == jsonl
+    assert len(jsonl.records("Visit")) > 300
