@@ -262,3 +262,39 @@ def test_empty_folder_mentions_parquet(tmp_path: Path) -> None:
     text = str(fails([tmp_path / "empty"]))
     assert "holds no CSV files (nor Parquet files)" in text
     assert "`<type>.parquet`" in text
+
+
+def test_ersl_synth_reads_alike_in_every_form(tmp_path: Path) -> None:
+    """`ersl synth` writes one JSON Lines file, one Parquet file with a `type` column and a
+    folder of `<type>.parquet` files: the three read as the same dataset."""
+    from ersl.cli import main
+
+    outputs = [tmp_path / "pop.jsonl", tmp_path / "pop.parquet", tmp_path / "folder"]
+    for out in outputs:
+        extra = ["--folder-format", "parquet"] if out.suffix == "" else []
+        assert main(["synth", "stockholm", "--size", "300", "-o", str(out), *extra]) == 0
+    jsonl, single, folder = (read_data([p], STD) for p in outputs)
+    assert single == jsonl and folder == jsonl
+    assert len(jsonl.records("Visit")) > 300
+
+
+@pytest.mark.parametrize("as_of", [None, "2022-02-10", "2022-04-10", "2022-05-31"])
+def test_registration_fields_read_as_from_json_lines(tmp_path: Path, as_of: str | None) -> None:
+    """`registered`, `replaces` and `withdraws` (docs/data.md) in Parquet columns: the rows
+    carrying them go the reference way, so corrections, withdrawals and the records as of
+    a date are those of the same lines in JSON Lines."""
+    from test_data_history import HISTORY
+
+    jsonl = tmp_path / "history.jsonl"
+    jsonl.write_text("\n".join(HISTORY) + "\n", encoding="utf-8")
+    path = parquet(
+        tmp_path / "history.parquet",
+        f"SELECT * FROM read_json('{jsonl}', format = 'newline_delimited')",
+    )
+    day = None if as_of is None else date.fromisoformat(as_of)
+    expected = read_data([jsonl], STD, as_of=day)
+    got = read_data([path], STD, as_of=day)
+    assert got == expected
+    assert [v.location.split(":")[-1] for v in got.records("Visit")] == [
+        f"row {v.location.split(':')[-1]}" for v in expected.records("Visit")
+    ]
