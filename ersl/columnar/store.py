@@ -279,5 +279,6 @@ class Store:
         i = info.index[field]
         t = T.strip_optional(info.types[i])
         if t in (T.DECIMAL, T.MONEY, T.PERCENT, T.PP):
-            return ColumnKind("num", den=10 ** decimal_scale(self.columns(info.name)[i]))
+            columns = self.columns(info.name)
+            return ColumnKind("num", den=10 ** decimal_scale(columns[i] if columns else ()))
         return self._column([], info.types[i])[2]
