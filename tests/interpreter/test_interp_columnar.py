@@ -512,3 +512,19 @@ def test_an_unknown_engine_is_a_usage_error():
     with pytest.raises(ErslError) as raised:
         loaded.settle(data, "2022", dict([PARAMS["primary_care"][1].split("=", 1)]), engine="x")
     assert "E0909" in str(raised.value) and "`x` is not an engine" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["primary_care", "hospital", "hip_knee"])
+def test_explanations_of_a_columnar_run_price_on_the_reference_path(name):
+    """`ersl explain --engine columnar`: a line settled by the columnar engine has no
+    units; explaining it prices its payment again unit by unit, so every explanation
+    equals the one from a run that kept its units."""
+    folder = REPO / "examples" / name
+    loaded = api.load(folder / "contract.ersl")
+    data = api.read_data([folder / "data.jsonl"], loaded)
+    params = dict(value.split("=", 1) for value in PARAMS[name][1::2])
+    fast = loaded.settle(data, "2022", params, engine="columnar")
+    kept = loaded.settle(data, "2022", params, keep_units=True)
+    for line in kept.lines:
+        expected = kept.explain(line.payee, line.name, line.period)
+        assert fast.explain(line.payee, line.name, line.period) == expected
