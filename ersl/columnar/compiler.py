@@ -43,6 +43,7 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
     collection = arg.collection
     sub = type(compiler)(compiler.store, compiler.symbols, compiler.facts, compiler.consts)
     sub.alias_base = compiler.alias_base + 1
+    sub.guard_checks = False
     alias = f"m{sub.alias_base}"
     sub.joins_prefix = alias
     bindings = dict(scope.bindings)

@@ -97,6 +97,8 @@ class Compiler:
         self.event_fields: dict[str, set[str]] = {}
         """Event fields read per unit alias (the event table is built with them)."""
         self.checks: list[str] = []
+        self.guard_checks = True
+        """Whether checks of a part evaluated only under a condition are guarded by it."""
         self.alias_base = 0
         """Nesting depth of aggregate subqueries (their aliases are `m<depth>`)."""
         self.joins_prefix = "j"
@@ -110,7 +112,11 @@ class Compiler:
         return val
 
     def guarded(self, guard: str, compile_part):
-        """Compile a part evaluated only where `guard` holds: its checks apply there."""
+        """Compile a part evaluated only where `guard` holds: its checks apply there
+        (inside an aggregate's subquery they apply to every member in the window: a
+        guard there would tie the check to the outer row and cost a scan per row)."""
+        if not self.guard_checks:
+            return compile_part()
         outer, self.checks = self.checks, []
         try:
             result = compile_part()
