@@ -62,9 +62,9 @@ class DocumentStore:
         document = self._documents.get(uri)
         if document is None:
             return self.open(uri, text, version)
-        if document.text == text:
-            document.version = version
-            return []
+        if document.text == text:  # nothing to check again, but the new version is
+            document.version = version  # published (clients wait for it) from the cache
+            return [uri]
         document.text, document.version = text, version
         return self._invalidate(document.path)
 

@@ -97,6 +97,15 @@ def test_diagnostics_follow_the_latest_edit(server, project):
     assert found.code == "L201"
 
 
+def test_an_edit_that_leaves_the_text_as_it_was_is_published_for_its_version(server, project):
+    uri = server.open(project)
+    (before,) = server.diagnostics(uri)
+    server.change(uri, CONTRACT)  # the same text again: a new version, nothing to re-check
+    (after,) = server.diagnostics(uri, version=server.version(uri), timeout=10)
+    assert before.code == after.code == "L201"
+    assert before.message == after.message
+
+
 def test_an_incremental_edit_is_applied_to_the_text(server, project):
     uri = server.open(project)
     server.diagnostics(uri)

@@ -173,6 +173,7 @@ def test_besoksersattning_is_the_only_required_parameter():
     assert sorted(set(without_value) - set(required)) == [
         "besöksvikt_80_år",
         "konferens_med_patient_ersättning",
+        "läkemedelsgenomgång_tillägg",
         "samverkan_kommun_ersättning",
         "sip_ersättning",
         "teambesöksersättning",
@@ -219,4 +220,5 @@ def test_lines_without_their_figure_are_not_paid_and_the_statement_says_so(tmp_p
         "Vårdplanering i hemmet": ["vårdplanering_i_hemmet_ersättning"],
         "Konferens med patient": ["konferens_med_patient_ersättning"],
         "Samverkan med kommuner": ["samverkan_kommun_ersättning"],
+        "Fördjupad läkemedelsgenomgång": ["läkemedelsgenomgång_tillägg"],
     }
