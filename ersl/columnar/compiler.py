@@ -43,6 +43,7 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
     collection = arg.collection
     sub = type(compiler)(compiler.store, compiler.symbols, compiler.facts, compiler.consts)
     sub.alias_base = compiler.alias_base + 1
+    sub.guard_checks = False
     alias = f"m{sub.alias_base}"
     sub.joins_prefix = alias
     bindings = dict(scope.bindings)
@@ -63,7 +64,7 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
     else:
         type_name = collection.type.name
         info = compiler.store.data.info(type_name)
-        if info.kind != "event":
+        if info.kind not in ("event", "span"):
             raise NotCompiled(f"an aggregate over {type_name}")
         low, high = _window(compiler, collection.within, scope)
         bindings[collection.var.name] = Val(alias, "event", entity=type_name)

@@ -97,6 +97,8 @@ class Compiler:
         self.event_fields: dict[str, set[str]] = {}
         """Event fields read per unit alias (the event table is built with them)."""
         self.checks: list[str] = []
+        self.guard_checks = True
+        """Whether checks of a part evaluated only under a condition are guarded by it."""
         self.alias_base = 0
         """Nesting depth of aggregate subqueries (their aliases are `m<depth>`)."""
         self.joins_prefix = "j"
@@ -108,6 +110,21 @@ class Compiler:
             self.checks.append(f"({val.sql}) IS NULL")
             return attrs.evolve(val, nullable=False)
         return val
+
+    def guarded(self, guard: str, compile_part):
+        """Compile a part evaluated only where `guard` holds: its checks apply there
+        (inside an aggregate's subquery they apply to every member in the window: a
+        guard there would tie the check to the outer row and cost a scan per row)."""
+        if not self.guard_checks:
+            return compile_part()
+        outer, self.checks = self.checks, []
+        try:
+            result = compile_part()
+        finally:
+            inner, self.checks = self.checks, outer
+        if inner:
+            self.checks.append(f"({guard} AND ({' OR '.join(inner)}))")
+        return result
 
     def condition(self, node: ast.Expr, scope: Scope) -> str:
         """A condition that must not be none (SQL that is never NULL)."""
@@ -227,10 +244,15 @@ class Compiler:
     def _c_Binary(self, node: ast.Binary, scope: Scope) -> Val:
         op = node.op
         if op in ("and", "or"):
-            left, right = self.condition(node.left, scope), self.condition(node.right, scope)
+            left = self.condition(node.left, scope)
+            # the right side is evaluated only where the left does not decide (ERSL
+            # stops at the first false `and`, the first true `or`): its checks too
+            guard = left if op == "and" else f"(NOT {left})"
+            right = self.guarded(guard, lambda: self.condition(node.right, scope))
             return Val(f"({left} {op.upper()} {right})", "bool")
         if op == "otherwise":
-            left, right = self.compile(node.left, scope), self.compile(node.right, scope)
+            left = self.compile(node.left, scope)
+            right = self.guarded(f"({left.sql}) IS NULL", lambda: self.compile(node.right, scope))
             sqls, val = _merge([left, right])
             return attrs.evolve(val, sql=f"coalesce({sqls[0]}, {sqls[1]})", nullable=right.nullable)
         if op in ("in", "not in"):
@@ -324,7 +346,8 @@ class Compiler:
 
     def _c_If(self, node: ast.If, scope: Scope) -> Val:
         cond = self.condition(node.cond, scope)
-        then, otherwise = self.compile(node.then, scope), self.compile(node.otherwise, scope)
+        then = self.guarded(cond, lambda: self.compile(node.then, scope))
+        otherwise = self.guarded(f"(NOT {cond})", lambda: self.compile(node.otherwise, scope))
         sqls, val = _merge([then, otherwise])
         return attrs.evolve(
             val,

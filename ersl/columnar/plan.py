@@ -80,8 +80,8 @@ class PaymentPlan:
         elif isinstance(basis, ast.EventBasis):
             type_name = basis.type.name
             info = store.data.info(type_name)
-            if info.kind != "event":
-                raise NotCompiled(f"{type_name} is not an event type")
+            if info.kind not in ("event", "span"):
+                raise NotCompiled(f"{type_name} is not an event or span type")
             bindings = {basis.var.name: Val("u", "event", entity=type_name)}
             payee = None
             if "provider" in info.index:

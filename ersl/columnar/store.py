@@ -24,7 +24,6 @@ types have no column: `NotCompiled`.
 from __future__ import annotations
 
 import datetime
-from fractions import Fraction
 
 import attrs
 import duckdb
@@ -68,10 +67,8 @@ def decimal_scale(values) -> int:
     """The most decimals among exact values (10^s makes them all integers); raises
     `NotCompiled` for a value that is not a finite decimal."""
     scale = 0
-    for value in values:
-        if value is None or type(value) is int:
-            continue
-        den = Fraction(value).denominator
+    for denominator in {getattr(v, "denominator", 1) for v in values if v is not None}:
+        den = denominator
         twos = fives = 0
         while den % 2 == 0:
             den //= 2
@@ -80,11 +77,22 @@ def decimal_scale(values) -> int:
             den //= 5
             fives += 1
         if den != 1:
+            value = _first_with(values, denominator)
             raise NotCompiled(f"the value {value} is not a finite decimal")
         scale = max(scale, twos, fives)
     if scale > 18:
         raise NotCompiled("a decimal column has more than 18 decimals")
     return scale
+
+
+def _first_with(values, denominator: int):
+    """The first value with this denominator (for the message)."""
+    return next(v for v in values if v is not None and getattr(v, "denominator", 1) == denominator)
+
+
+def _scaled(values, scale: int) -> list:
+    """Exact values × `scale` as integers (each value's denominator divides `scale`)."""
+    return [None if v is None else v.numerator * (scale // v.denominator) for v in values]
 
 
 class Store:
@@ -165,7 +173,7 @@ class Store:
             return "BIGINT", values, ColumnKind("num")
         if t in (T.DECIMAL, T.MONEY, T.PERCENT, T.PP):
             scale = 10 ** decimal_scale(values)
-            scaled = [None if v is None else int(v * scale) for v in values]
+            scaled = _scaled(values, scale)
             return "HUGEINT", scaled, ColumnKind("num", den=scale)
         if t == T.DATE:
             return "DATE", values, ColumnKind("date")
@@ -279,5 +287,6 @@ class Store:
         i = info.index[field]
         t = T.strip_optional(info.types[i])
         if t in (T.DECIMAL, T.MONEY, T.PERCENT, T.PP):
-            return ColumnKind("num", den=10 ** decimal_scale(self.columns(info.name)[i]))
+            columns = self.columns(info.name)
+            return ColumnKind("num", den=10 ** decimal_scale(columns[i] if columns else ()))
         return self._column([], info.types[i])[2]

@@ -241,13 +241,14 @@ def monthly(args: argparse.Namespace) -> int:
 
 
 def engine_report(run, engine: str) -> str:
-    """Which engine settled each payment (`--verbose`), one line each, in the
-    contract's order; payments not settled (no line asked for them) are not listed."""
+    """Which engine settled each payment (`--verbose`), one line each in the contract's
+    order, then the caps and indicators the columnar engine computed; payments not
+    settled (no line asked for them) are not listed."""
     lines = [f"engine: {engine}"]
-    for name in run.symbols.payments:
-        how = run.engine_report.get(name)
-        if how is None:
-            continue
+    names = [name for name in run.symbols.payments if name in run.engine_report]
+    names += sorted(name for name in run.engine_report if name not in run.symbols.payments)
+    for name in names:
+        how = run.engine_report[name]
         if name in run.bulk_fallbacks:
             how += "; then unit by unit"
         lines.append(f"  {name}: {how}")

@@ -393,16 +393,19 @@ def test_every_visit_condition_compiles(where):
     assert _compiled(source) == {"Besök": "columnar"}
 
 
-def test_a_unit_the_reference_reports_sends_the_payment_to_the_batch_path():
-    # V3 is a psychosocial visit: `strict_fee` has no band for it. The reference never
-    # looks it up (`and` stops at the first false), the query does: the batch path
-    # settles the payment, with the same statement.
+def test_a_none_the_reference_never_reads_is_not_a_problem():
+    # V3 is a psychosocial visit: `strict_fee` has no band for it, but the reference
+    # never looks it up (`and` stops at the first false), and neither do the checks
     where = "v.profession == doctor and strict_fee(v.profession) > 100 kr"
-    report = _compiled(_visits("fee(v.profession)", where))
-    assert report["Besök"].startswith("batch path: a unit the reference path reports")
-    # the input table has no row for `other`; no visit here is by `other`
-    report = _compiled(_visits("input_fee(v.profession)", "v.profession != psychosocial"))
-    assert report == {"Besök": "columnar"}
+    assert _compiled(_visits("fee(v.profession)", where)) == {"Besök": "columnar"}
+
+
+def test_an_overflow_sends_the_payment_to_the_batch_path():
+    # 250 kr × 10^37 overflows DuckDB's 128-bit integers (about 1.7 × 10^38): the
+    # batch path computes it exactly with Python integers
+    report = _compiled(_visits("fee(v.profession) * 10000000000000000000000000000000000000"))
+    assert report["Besök"].startswith("batch path: DuckDB: ")
+    assert "Overflow" in report["Besök"] or "overflow" in report["Besök"]
 
 
 def test_a_cap_reads_its_total_from_the_columnar_engine():
@@ -461,3 +464,67 @@ def test_an_indicator_is_counted_by_the_columnar_engine():
     # VC1: attainment of 100 % on 20 %..80 % is 1; 30 kr/year × average listed
     # (P1 12 months + P2 Jan–Jun 6 months = 18/12 = 1.5) = 45 kr
     assert bonus == [("VC1", Fraction(45))]
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_ersl_run_engine_columnar_verbose_says_what_ran_where(capsys):
+    from ersl.cli import main
+
+    folder = REPO / "examples" / "primary_care"
+    args = ["run", str(folder / "contract.ersl"), "--data", str(folder / "data.jsonl")]
+    args += [*PARAMS["primary_care"], "--format", "csv"]
+    assert main([*args, "--engine", "columnar", "--verbose"]) == 0
+    columnar = capsys.readouterr()
+    assert main(args) == 0
+    reference = capsys.readouterr()
+    assert columnar.out == reference.out
+    assert columnar.err.splitlines() == [
+        "engine: columnar",
+        "  Listningsersättning ålder: columnar",
+        "  Listningsersättning CNI: columnar",
+        "  Listningsersättning ACG: columnar",
+        "  Besöksersättning: columnar",
+        "  cap Besökstak läkare: measure: columnar",
+        "  indicator 113 Blodtryck – ischemisk hjärtsjukdom: columnar",
+    ]
+    assert reference.err == ""
+
+
+def test_ersl_run_verbose_names_the_batch_path_and_its_reason(capsys):
+    from ersl.cli import main
+
+    folder = REPO / "examples" / "hip_knee"
+    args = ["run", str(folder / "contract.ersl"), "--data", str(folder / "data.jsonl")]
+    assert main([*args, "--engine", "columnar", "-v", "--format", "csv"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "engine: columnar"
+    assert "  Besök: batch path: a bundle may cover its units" in err
+    assert main([*args, "-v", "--format", "csv"]) == 0
+    assert capsys.readouterr().err.splitlines()[:2] == ["engine: reference", "  Besök: batch path"]
+
+
+def test_an_unknown_engine_is_a_usage_error():
+    folder = REPO / "examples" / "primary_care"
+    loaded = api.load(folder / "contract.ersl")
+    data = api.read_data([folder / "data.jsonl"], loaded)
+    with pytest.raises(ErslError) as raised:
+        loaded.settle(data, "2022", dict([PARAMS["primary_care"][1].split("=", 1)]), engine="x")
+    assert "E0909" in str(raised.value) and "`x` is not an engine" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["primary_care", "hospital", "hip_knee"])
+def test_explanations_of_a_columnar_run_price_on_the_reference_path(name):
+    """`ersl explain --engine columnar`: a line settled by the columnar engine has no
+    units; explaining it prices its payment again unit by unit, so every explanation
+    equals the one from a run that kept its units."""
+    folder = REPO / "examples" / name
+    loaded = api.load(folder / "contract.ersl")
+    data = api.read_data([folder / "data.jsonl"], loaded)
+    params = dict(value.split("=", 1) for value in PARAMS[name][1::2])
+    fast = loaded.settle(data, "2022", params, engine="columnar")
+    kept = loaded.settle(data, "2022", params, keep_units=True)
+    for line in kept.lines:
+        expected = kept.explain(line.payee, line.name, line.period)
+        assert fast.explain(line.payee, line.name, line.period) == expected
