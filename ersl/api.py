@@ -122,10 +122,13 @@ def _parse_value(name: str, text: str, checked: CheckedContract):
     where = f"--param {name}"
     try:
         module = parse(f"param {name} = {text}", where)
-    except ErslError:
+    except ErslError as error:
+        shown = text if len(text) <= 60 else f"{text[:40]}…{text[-10:]}"
+        reason = next((d.message for d in error.diagnostics if d.code == "E0127"), None)
         raise usage_error(
             "E0909",
-            f"`{text}` is not a value for the parameter `{name}`",
+            f"`{shown}` is not a value for the parameter `{name}`"
+            + (f": {reason}" if reason else ""),
             "write a value as in a contract, e.g. 225 kr, 0.5, 33 %, 2022-01-01",
         ) from None
     value = module.decls[0].value

@@ -33,6 +33,9 @@ COMMANDS = {
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
+#: The commands that read the files an ERSL file names, and so take `--root DIR`.
+ROOTED = ("check", "lint", "run", "explain", "test")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with 2 and a plain message on usage errors."""
@@ -41,6 +44,15 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"ersl: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _folder(text: str) -> str:
+    """`--root`'s value: a folder that exists."""
+    from ersl.paths import is_dir
+
+    if not is_dir(text):
+        raise argparse.ArgumentTypeError(f"{text} is not a folder")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(module_name)
         command = sub.add_parser(name, help=summary, description=summary)
         module.add_arguments(command)
+        if name in ROOTED:
+            command.add_argument(
+                "--root",
+                metavar="DIR",
+                type=_folder,
+                help="the project root: paths written in ERSL files (use, given, expect, "
+                "a test's CSV param) stay inside it (default: the nearest folder above "
+                "the file holding pyproject.toml or .git)",
+            )
         command.set_defaults(run=module.run)
     return parser
 
@@ -61,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ersl` console script; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
-        return int(args.run(args))
+        from ersl.paths import project_root_set
+
+        with project_root_set(getattr(args, "root", None)):
+            return int(args.run(args))
     except SystemExit as done:
         return int(done.code) if isinstance(done.code, int) else EXIT_USAGE
     except ErslError as error:

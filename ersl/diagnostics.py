@@ -90,7 +90,7 @@ class SourceCache:
                 with open(name, encoding="utf-8", errors="replace") as fh:
                     self.add(name, fh.read())
                     return self.line(name, number)
-            except OSError:
+            except (OSError, ValueError):  # ValueError: a NUL in the name
                 self._texts[name] = []
         lines = self._texts[name]
         if 1 <= number <= len(lines):

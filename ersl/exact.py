@@ -17,7 +17,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 __all__ = [
+    "LIMIT",
+    "MAX_DIGITS",
+    "NumberTooLarge",
     "ROUNDING_MODES",
+    "bounded_fraction",
     "format_amount",
     "format_decimal",
     "largest_remainder",
@@ -37,12 +41,58 @@ _DIGITS = r"[0-9]+(?:_[0-9]+)*"
 _DECIMAL_RE = re.compile(rf"(?P<sign>[+-]?)(?P<int>{_DIGITS})(?:\.(?P<frac>{_DIGITS}))?")
 
 
+#: The most digits a written number may have before, and after, its decimal point.
+MAX_DIGITS = 30
+
+#: Every number ERSL reads lies strictly between -LIMIT and LIMIT.
+LIMIT = 10**MAX_DIGITS
+
+
+class NumberTooLarge(ValueError):
+    """A number with more than `MAX_DIGITS` digits before or after its decimal point;
+    ``detail`` says how many it has."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+def _too_large(text: str, digits: int, where: str) -> NumberTooLarge:
+    shown = text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}"
+    detail = f"{digits} digits {where} the decimal point; ERSL reads at most {MAX_DIGITS}"
+    return NumberTooLarge(f"number too large: {shown} has {detail}", f"it has {detail}")
+
+
+def bounded_fraction(text: str) -> Fraction:
+    """A JSON number (``1.5``, ``2e3``) as an exact Fraction, within the bounds of
+    `parse_decimal`: at most `MAX_DIGITS` digits before and after the decimal point.
+    An enormous exponent (``1e999999999``) raises `NumberTooLarge` without building
+    the number."""
+    value = Decimal(text)
+    if not value.is_finite():
+        raise ValueError(f"{text} is not a finite number")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    stripped = len(digits)
+    while stripped > 1 and digits[stripped - 1] == 0:
+        stripped -= 1
+    if any(digits):
+        exponent += len(digits) - stripped
+        leading = exponent + stripped  # digits before the decimal point
+        if leading > MAX_DIGITS:
+            raise _too_large(text, leading, "before")
+        if exponent < -MAX_DIGITS:
+            raise _too_large(text, -exponent, "after")
+    return Fraction(value)
+
+
 def parse_decimal(text: str) -> Fraction:
     """Parse a decimal literal such as ``"62.4"``, ``"-3"`` or ``"6_500_000"`` exactly.
 
     Accepted: an optional ``+`` or ``-``, digits, and optionally ``.`` followed by
     digits.  Underscores may separate digits.  Exponents (``1e3``), a bare ``.5`` or
-    ``5.``, surrounding spaces, ``nan`` and ``inf`` are rejected with a ``ValueError``.
+    ``5.``, surrounding spaces, ``nan`` and ``inf`` are rejected with a ``ValueError``;
+    more than `MAX_DIGITS` digits before or after the point with `NumberTooLarge`.
     """
     if not isinstance(text, str):
         raise TypeError(f"expected text, got {type(text).__name__}")
@@ -51,6 +101,11 @@ def parse_decimal(text: str) -> Fraction:
         raise ValueError(f"{text!r} is not a number; expected a number like 62.4, -3 or 6_500_000")
     whole = match["int"].replace("_", "")
     frac = (match["frac"] or "").replace("_", "")
+    significant = len(whole.lstrip("0"))
+    if significant > MAX_DIGITS:
+        raise _too_large(text, significant, "before")
+    if len(frac) > MAX_DIGITS:
+        raise _too_large(text, len(frac), "after")
     value = Fraction(int(whole + frac), 10 ** len(frac))
     return -value if match["sign"] == "-" else value
 

@@ -2,7 +2,8 @@
 
 Imports are explicit and acyclic: `use "codes.ersl"` is relative to the
 importing file, `use stdlib "schema/sweden"` is relative to the standard
-library folder; `.ersl` may be left out. A cycle is an error naming it.
+library folder; `.ersl` may be left out. A cycle is an error naming it. A `use`
+never leaves the project root (docs/reliability.md), nor `use stdlib` the library.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ersl import ast
 from ersl.diagnostics import Diagnostic, Note, SourceCache
 from ersl.encoding import not_utf8
 from ersl.errors import ErslError
+from ersl.paths import OutsideRoot, confine, project_root
 from ersl.resources import stdlib_root
 from ersl.span import Span
 from ersl.syntax import parse
@@ -51,7 +53,8 @@ def resolve_use(use: ast.Use, importer: Path) -> Path:
 
 
 class _Loader:
-    def __init__(self, overlay: Mapping[Path, str] | None = None) -> None:
+    def __init__(self, root: Path, overlay: Mapping[Path, str] | None = None) -> None:
+        self.root = root
         self.overlay = dict(overlay or {})
         self.sources = SourceCache()
         self.modules: dict[Path, ast.Module] = {}
@@ -69,12 +72,13 @@ class _Loader:
                 if origin:
                     diagnostic = attrs.evolve(diagnostic, code="E0200")
                 raise ErslError(diagnostic, self.sources) from None
-            except OSError as error:
-                reason = (
-                    "does not exist"
-                    if isinstance(error, FileNotFoundError)
-                    else f"cannot be read ({error.strerror})"
-                )
+            except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+                if isinstance(error, FileNotFoundError):
+                    reason = "does not exist"
+                elif isinstance(error, OSError):
+                    reason = f"cannot be read ({error.strerror})"
+                else:
+                    reason = "cannot be read (the name holds a NUL character)"
                 span = origin or Span(shown, 0, 0, 0, 0)
                 code = "E0200" if origin else "E0001"
                 raise ErslError(
@@ -94,7 +98,10 @@ class _Loader:
         stack: list[tuple[Path, Span | None]],
         origin: Span | None,
     ) -> ast.Module:
-        path = path.resolve()
+        try:
+            path = path.resolve()
+        except (OSError, ValueError, RuntimeError):  # a NUL in the name, a loop of links
+            path = path.absolute()
         if path in self.modules:
             return self.modules[path]
         shown = display_path(path)
@@ -106,6 +113,10 @@ class _Loader:
         stack = stack + [(path, origin)]
         for decl in module.decls:
             if not isinstance(decl, ast.Use):
+                continue
+            outside = self._outside(decl, path)
+            if outside is not None:
+                self.errors.append(outside)
                 continue
             target = resolve_use(decl, path)
             on_stack = [p for p, _ in stack]
@@ -144,6 +155,27 @@ class _Loader:
         self.order.append(module)
         return module
 
+    def _outside(self, decl: ast.Use, importer: Path) -> Diagnostic | None:
+        """E0206 when a `use` is absolute or leads outside the project root (the standard
+        library's folder for `use stdlib` and for the library's own files); before any
+        file is read."""
+        name = decl.path if decl.path.endswith(".ersl") else decl.path + ".ersl"
+        inside_stdlib = decl.stdlib or self._is_stdlib(importer)
+        base = self._stdlib_root if decl.stdlib else importer.parent
+        root = self._stdlib_root if inside_stdlib else self.root
+        try:
+            confine(name, base, root)
+        except OutsideRoot as error:
+            return Diagnostic(
+                "E0206",
+                str(error),
+                decl.span,
+                help='the standard library is `use stdlib "…"`; other files are used '
+                "by a path relative to the importing file, inside the project (the "
+                "nearest folder with pyproject.toml or .git, or --root)",
+            )
+        return None
+
     def _is_stdlib(self, path: Path) -> bool:
         try:
             path.relative_to(self._stdlib_root)
@@ -168,17 +200,22 @@ def load(
     path: str | os.PathLike,
     text: str | None = None,
     overlay: Mapping[Path, str] | None = None,
+    root: str | os.PathLike | None = None,
 ) -> Loaded:
     """Parse `path` (or `text` given for it) and all its imports; raise `ErslError` on errors.
+
+    A `use` stays inside `root` (default: `ersl.paths.project_root(path)`): an absolute
+    path or one leading outside is E0206, before anything is read.
 
     `overlay` gives texts to use instead of the files on disk, keyed by resolved path: an
     editor's unsaved buffers (the language server passes every open document).
     """
-    loader = _Loader(overlay)
-    root = loader.load(Path(path), text, [], None)
+    base = Path(root) if root is not None else project_root(path)
+    loader = _Loader(base.resolve(), overlay)
+    root_module = loader.load(Path(path), text, [], None)
     if loader.errors:
         raise ErslError(loader.errors, loader.sources)
-    return Loaded(root, loader.order, loader.sources, loader.stdlib)
+    return Loaded(root_module, loader.order, loader.sources, loader.stdlib)
 
 
 __all__ = ["Loaded", "load", "display_path", "resolve_use", "Note"]

@@ -9,7 +9,9 @@ imported when the first `*_test.ersl` file is collected, so projects without
 such files never load it. Disable the plugin with `-p no:ersl`.
 
 Options: `--ersl-examples N` (examples per property, default 100),
-`--ersl-seed N` (default 0), `--ersl-max-size N` (records per type, default 6).
+`--ersl-seed N` (default 0), `--ersl-max-size N` (records per type, default 6),
+`--ersl-root DIR` (the project root that paths written in ERSL files stay inside;
+default: the nearest folder with pyproject.toml or .git, else pytest's rootdir).
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="at most N patients and N records per type in a property example (default 6)",
     )
+    group.addoption(
+        "--ersl-root",
+        default=None,
+        metavar="DIR",
+        help="the project root the paths written in ERSL files stay inside (default: the "
+        "nearest folder above the file holding pyproject.toml or .git, else pytest's rootdir)",
+    )
 
 
 def pytest_collect_file(file_path, parent):
@@ -54,9 +63,12 @@ class ErslFile(pytest.File):
     """A `*_test.ersl` file: one item per `test` or `property` block."""
 
     def collect(self):
+        from ersl.paths import project_root_set
         from ersl.testing.model import load_file
 
-        test_file = load_file(self.path)
+        root = self.config.getoption("ersl_root")
+        with project_root_set(root, fallback=self.config.rootpath):
+            test_file = load_file(self.path)
         if test_file.error is not None:
             raise self.CollectError(test_file.error.render())
         for case in test_file.cases:

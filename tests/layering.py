@@ -30,6 +30,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "ersl.version",
             "ersl.types",
             "ersl.ast",
+            "ersl.nesting",
+            "ersl.paths",
         ),
     ),
     ("syntax", ("ersl.syntax",)),

@@ -184,9 +184,11 @@ def fields_of(symbols: Symbols, t: T.Type) -> dict[str, T.Type] | None:
     return ExpressionChecker(symbols, Facts(), []).fields_of(t)
 
 
-def check_file(path: str | os.PathLike, text: str | None = None) -> CheckedContract:
-    """Load and check one file (and its imports)."""
-    return check(load(path, text))
+def check_file(
+    path: str | os.PathLike, text: str | None = None, root: str | os.PathLike | None = None
+) -> CheckedContract:
+    """Load and check one file (and its imports, which stay inside `root`: see `load`)."""
+    return check(load(path, text, root=root))
 
 
 __all__ = [

@@ -14,6 +14,7 @@ TITLES: dict[str, str] = {
     "E0203": "`extend` of an unknown type, or of the wrong kind",
     "E0204": "A field declared twice",
     "E0205": "An event without a date, a span without start or end",
+    "E0206": "A `use` outside the project",
     "E0300": "Unknown name or function",
     "E0301": "Unknown field",
     "E0302": "Unknown type, or a type that does not fit",
@@ -39,6 +40,7 @@ TITLES: dict[str, str] = {
     "E0509": "A parameter with neither type nor value",
     "E0510": "Dated entries out of order",
     "E0511": "Not a period",
+    "E0512": "An expected amount that is not a whole number of öre",
     "E0600": "Cyclic definition",
     "E0601": "`paid` cycle",
 }

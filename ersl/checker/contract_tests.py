@@ -94,6 +94,19 @@ class ContractTestChecker:
                     )
                 if not isinstance(item.amount, ast.NoneLit):
                     self.exprs.expect(item.amount, Scope(), [T.MONEY], "an expected amount")
+                    self._whole_ore(item.amount)
+
+    def _whole_ore(self, amount: ast.Expr) -> None:
+        """E0512: an expected amount written as a number is a whole number of öre."""
+        scale = _KRONOR.get(amount.unit) if isinstance(amount, ast.Quantity) else None
+        if scale is not None and (amount.value * scale * 100).denominator != 1:
+            self.decls.error(
+                "E0512",
+                f"an expected amount is a whole number of öre, but `{amount.text}` is not",
+                amount.span,
+                help="statement lines are rounded to öre: write the amount with at most "
+                "two decimals, e.g. 0.01 kr",
+            )
 
     def given_record(self, item: ast.GivenRecord, by_data) -> None:
         """A given record's type and fields must exist in the schema, its values fit them."""
@@ -251,6 +264,10 @@ class ContractTestChecker:
         if prop.every_provider is not None:
             bindings[prop.every_provider.name] = self.decls._schema("Provider")
         self.exprs.condition(prop.check, Scope(bindings=bindings), "a property's check")
+
+
+#: Kronor per money unit, for the öre check of expected amounts.
+_KRONOR = {"kr": 1, "SEK": 1, "tkr": 1000, "Mkr": 1_000_000, "MSEK": 1_000_000}
 
 
 def _article(word: str) -> str:

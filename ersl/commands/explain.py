@@ -8,6 +8,7 @@ import json
 import sys
 
 from ersl.commands import run as run_command
+from ersl.paths import write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
         else render_text(tree)
     )
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

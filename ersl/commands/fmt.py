@@ -18,6 +18,7 @@ from pathlib import Path
 from ersl.diagnostics import Diagnostic, use_colour
 from ersl.encoding import not_utf8
 from ersl.errors import ErslError
+from ersl.paths import is_dir, write_output
 from ersl.span import Span
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
@@ -41,7 +42,7 @@ def _expand(names: list[str]) -> list[str]:
     files: list[str] = []
     for name in names:
         path = Path(name)
-        if name != "-" and path.is_dir():
+        if name != "-" and is_dir(path):
             found = sorted(
                 p
                 for p in path.rglob("*.ersl")
@@ -111,8 +112,7 @@ def run(args: argparse.Namespace) -> int:
         if name == "-":
             sys.stdout.write(after)
         elif after != before:
-            with open(name, "w", encoding="utf-8", newline="") as fh:
-                fh.write(after)
+            write_output(name, after, newline="")
             print(f"reformatted {name}", file=sys.stderr)
     if status == EXIT_OK and changed:
         status = EXIT_CHANGED

@@ -13,6 +13,7 @@ import sys
 from ersl.diagnostics import Diagnostic, use_colour
 from ersl.encoding import not_utf8
 from ersl.errors import ErslError
+from ersl.paths import write_output
 from ersl.span import Span
 
 
@@ -51,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
     plain = args.format == "terminal" and not args.output and not use_colour(sys.stdout)
     out = text if plain else highlight(text, args.format)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(out)
+        write_output(args.output, out)
     else:
         sys.stdout.write(out)
     return 0

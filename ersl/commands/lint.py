@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from ersl.errors import ErslError
+from ersl.paths import is_dir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
@@ -55,7 +56,7 @@ def _expand(names: list[str]) -> list[str]:
     files: list[str] = []
     for name in names:
         path = Path(name)
-        if path.is_dir():
+        if is_dir(path):
             found = sorted(
                 p
                 for p in path.rglob("*.ersl")

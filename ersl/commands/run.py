@@ -9,6 +9,7 @@ import sys
 from ersl.commands.period_checks import period_warnings
 from ersl.diagnostics import Diagnostic, render_all, use_colour
 from ersl.errors import COMMAND_LINE, ErslError, usage_error
+from ersl.paths import write_output
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
 
@@ -179,6 +180,8 @@ def settle(args: argparse.Namespace):
     data = api.read_data(args.data, contract, skip_invalid=args.skip_invalid, as_of=as_of)
     if data.skipped:
         print(data.skip_report(), file=sys.stderr)
+    if data.blank_lines:
+        print(data.blank_report(), file=sys.stderr)
     period = _period(args, contract)
     # Settled in batches without keeping units; `ersl explain` prices the explained
     # line's payment again unit by unit (Settler.traced_sources).
@@ -271,8 +274,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         data = statement.to_xlsx()
         if args.output:
-            with open(args.output, "wb") as fh:
-                fh.write(data)
+            write_output(args.output, data)
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -286,8 +288,7 @@ def run(args: argparse.Namespace) -> int:
             args.format
         ]()
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        write_output(args.output, text, newline="")
     else:
         sys.stdout.write(text)
     return 0

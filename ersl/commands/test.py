@@ -10,6 +10,7 @@ or its contract is invalid, or a path does not exist.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--coverage-threshold",
-        type=float,
+        type=_percent,
         metavar="N",
         help="fail when a contract's coverage is below N %% (implies --coverage)",
     )
@@ -153,8 +154,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
-        except OSError as error:
-            print(f"ersl test: cannot write {path}: {error.strerror}", file=sys.stderr)
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+            reason = getattr(error, "strerror", None) or error
+            print(f"ersl test: cannot write {path}: {reason}", file=sys.stderr)
             return 2
 
     below = []
@@ -181,6 +183,17 @@ def run(args: argparse.Namespace) -> int:
     if session.failed or no_tests or below:
         return 1
     return 0
+
+
+def _percent(text: str) -> float:
+    """A coverage threshold: a number from 0 to 100 (argparse reports anything else)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100:  # also rejects nan and inf
+        raise argparse.ArgumentTypeError(f"`{text}` is not a percentage from 0 to 100")
+    return value
 
 
 def _fraction(value: float):

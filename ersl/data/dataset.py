@@ -93,6 +93,8 @@ class Dataset:
         self._records = records  # by schema name, canonical order
         self.skipped: tuple[Diagnostic, ...] = tuple(skipped)
         self.skipped_records = skipped_records
+        #: (file, line) of each blank line in CSV data: skipped, never a record.
+        self.blank_lines: tuple[tuple[str, int], ...] = ()
         self._by_id: dict[str, dict[str, Record]] = dict(by_id or {})
         self._date_index: dict[str, _DateIndex] = {}
         self._ref_index: dict[tuple[str, str], dict[str, _DateIndex]] = {}
@@ -404,6 +406,17 @@ class Dataset:
             if more > 0:
                 lines.append(f"  … and {more} more problem{'s' if more != 1 else ''}")
         return "\n".join(lines)
+
+    def blank_report(self, listed: int = SKIPS_LISTED) -> str:
+        """An account of the blank lines skipped in CSV data: how many, and the first
+        `listed` of them as file:line (then how many more)."""
+        count = len(self.blank_lines)
+        if not count:
+            return "no blank lines skipped"
+        s = "" if count == 1 else "s"
+        shown = ", ".join(f"{file}:{line}" for file, line in self.blank_lines[:listed])
+        more = f" and {count - listed} more" if count > listed else ""
+        return f"skipped {count} blank line{s} in CSV data: {shown}{more}"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):

@@ -32,8 +32,8 @@ from ersl.data.registration import read_registered
 from ersl.data.values import (
     Bad,
     Layout,
-    exact,
     expected_text,
+    json_number,
     no_constant,
     show,
     snake,
@@ -42,6 +42,8 @@ from ersl.data.values import (
 )
 from ersl.diagnostics import did_you_mean
 from ersl.encoding import NOT_UTF8, help_for, not_utf8_message, not_utf8_place
+from ersl.exact import MAX_DIGITS, NumberTooLarge
+from ersl.paths import is_dir, is_file
 
 __all__ = ["MAX_ERRORS", "read_data"]
 
@@ -62,7 +64,7 @@ class _Reader(Checks):
         self.dropped: set[int] = set()  # id() of records found invalid after phase 1
         self.bad_records = 0
         self.bad_ids: dict[str, set[str]] = {}
-        self.decoder = json.JSONDecoder(parse_float=exact, parse_constant=no_constant)
+        self.decoder = json.JSONDecoder(parse_float=json_number, parse_constant=no_constant)
         self.enums = enums
         self._dropped_ids: dict[str, set[str]] = {}
         # Registration fields (ersl.data.history): per id() of a record, its
@@ -70,13 +72,14 @@ class _Reader(Checks):
         self.meta: dict[int, tuple[date | None, str | None]] = {}
         self.withdrawals: list[Withdrawal] = []
         self.as_of: date | None = None
+        self.blank_lines: list[tuple[str, int]] = []  # blank CSV lines: skipped and counted
 
     # ------------------------------------------------------------------ paths
     def read_path(self, path: str | os.PathLike) -> None:
         """Read a JSON Lines, CSV or Parquet file, or a folder of CSV and Parquet files."""
         shown = os.fspath(path)
         p = Path(path)
-        if p.is_dir():
+        if is_dir(p):
             files = sorted(
                 f for f in p.iterdir() if f.is_file() and f.suffix in (".csv", ".parquet")
             )
@@ -93,7 +96,7 @@ class _Reader(Checks):
                     read_parquet(self, os.path.join(shown, f.name), f.stem)
                 else:
                     self.read_csv(os.path.join(shown, f.name), f.stem)
-        elif p.is_file():
+        elif is_file(p):
             if p.suffix == ".csv":
                 self.read_csv(shown, p.stem)
             elif p.suffix == ".parquet":
@@ -158,7 +161,7 @@ class _Reader(Checks):
                 obj, end = scan(line, 0)
                 if end != len(line) and line[end] != "\n":
                     raise ValueError("more on the line")
-            except (StopIteration, ValueError):
+            except (StopIteration, ValueError, RecursionError):
                 obj = self._parse(file, number, line)
                 if obj is _SKIP:
                     continue
@@ -212,9 +215,26 @@ class _Reader(Checks):
                 )
             )
             return _SKIP
-        except ValueError:  # a number Fraction cannot hold, e.g. NaN/Infinity
+        except RecursionError:
             self.bad_records += 1
-            self.problem(Problem("E0801", "malformed JSON", file, number, column=1))
+            self.problem(
+                Problem(
+                    "E0801",
+                    "malformed JSON: the line nests arrays or objects too deeply",
+                    file,
+                    number,
+                    column=1,
+                    help="a record is one flat JSON object; its values are texts, numbers, "
+                    "true/false, null or lists of those",
+                )
+            )
+            return _SKIP
+        except ValueError as error:  # a number Fraction cannot hold, e.g. NaN/Infinity
+            self.bad_records += 1
+            message = f"malformed JSON: {error}" if isinstance(error, NumberTooLarge) else ""
+            if "integer string conversion" in str(error):  # Python's own 4300-digit bound
+                message = f"malformed JSON: a number has more than {MAX_DIGITS} digits"
+            self.problem(Problem("E0801", message or "malformed JSON", file, number, column=1))
             return _SKIP
         return obj
 
@@ -459,6 +479,7 @@ class _Reader(Checks):
             start_line = line_no + 1
             line_no = rows.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
+                self.blank_lines.append((file, start_line))
                 continue
             count += 1
             if file_problems:
@@ -561,7 +582,9 @@ def read_data(
         reader.as_of = as_of
         for path in paths:
             reader.read_path(path)
-        return reader.finish()
+        dataset = reader.finish()
+        dataset.blank_lines = tuple(reader.blank_lines)
+        return dataset
     finally:
         if was_enabled:
             # Everything built while paused counts as new: the first collection

@@ -28,7 +28,14 @@ from ersl.data.records import (
 )
 from ersl.dates import parse_date
 from ersl.diagnostics import did_you_mean
-from ersl.exact import format_decimal, parse_decimal
+from ersl.exact import (
+    LIMIT,
+    MAX_DIGITS,
+    NumberTooLarge,
+    bounded_fraction,
+    format_decimal,
+    parse_decimal,
+)
 from ersl.types import snake_case as snake
 
 
@@ -111,6 +118,14 @@ def exact(text_or_int: str | int) -> Fraction:
     return value
 
 
+def json_number(text: str) -> Fraction:
+    """A JSON number with a fraction or exponent, exactly; `NumberTooLarge` beyond the
+    bounds of `parse_decimal` (an exponent like ``1e999999999`` is never expanded)."""
+    if len(text) <= 30 and "e" not in text and "E" not in text:
+        return exact(text)
+    return bounded_fraction(text)
+
+
 def no_constant(name: str) -> Any:
     """Reject JSON's NaN and Infinity, which are no numbers."""
     raise ValueError(f"{name} is not a number")
@@ -122,6 +137,8 @@ def _number(raw: Any, unit: str | None) -> Fraction:
     if cls is Fraction:
         return raw
     if cls is int:
+        if not -LIMIT < raw < LIMIT:
+            raise Bad("E0806", f"is too large: {_too_large(raw)}")
         return exact(raw)
     if cls is not str:
         raise Bad("E0806", "is not a number")
@@ -131,12 +148,19 @@ def _number(raw: Any, unit: str | None) -> Fraction:
         text, scale = text[: -len(unit)].rstrip(), 100
     try:
         value = parse_decimal(text)
+    except NumberTooLarge as error:
+        raise Bad("E0806", f"is too large: {error.detail}") from None
     except ValueError:
         help = number_help(text)
         if help is None and re.fullmatch(r"[+-]?[0-9.]+\s*(kr|SEK|tkr|Mkr|MSEK)(/\w+)?", text):
             help = "write amounts in kronor without a unit, e.g. 390.00"
         raise Bad("E0806", "is not a number", help) from None
     return value / scale if scale != 1 else value
+
+
+def _too_large(raw: int) -> str:
+    digits = len(str(abs(raw)))
+    return f"it has {digits} digits before the decimal point; ERSL reads at most {MAX_DIGITS}"
 
 
 _EMPTY: frozenset = frozenset()

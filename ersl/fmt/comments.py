@@ -16,6 +16,7 @@ This module holds the position arithmetic; `ersl.fmt` builds the targets.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 import attrs
@@ -64,6 +65,41 @@ def by_position(comments: list[ast.Comment]) -> list[ast.Comment]:
     return sorted(comments, key=cpos)
 
 
+class _Places:
+    """Where a position lies among spans in source order: in which one, after which
+    one, before which one. Binary search when the spans are ordered and do not
+    overlap (always, for children in order), else a scan; so sharing out the comments
+    of a long file takes time in proportion to its size."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [start(s) for s in spans]
+        self.ends = [end(s) for s in spans]
+        self.ordered = all(
+            self.starts[i] <= self.starts[i + 1] and self.ends[i] <= self.starts[i + 1]
+            for i in range(len(spans) - 1)
+        )
+
+    def of(self, pos: Pos) -> tuple[int | None, int | None, int | None]:
+        """(the span holding `pos`, the last ending at or before it, the first
+        starting after it); None where there is none."""
+        if not self.ordered:
+            return self._scan(pos)
+        n = len(self.spans)
+        k = bisect.bisect_right(self.starts, pos) - 1
+        inside = k if k >= 0 and pos < self.ends[k] else None
+        p = bisect.bisect_right(self.ends, pos) - 1
+        after = k + 1
+        return inside, (p if p >= 0 else None), (after if after < n else None)
+
+    def _scan(self, pos: Pos) -> tuple[int | None, int | None, int | None]:
+        spans = self.spans
+        index = next((i for i, s in enumerate(spans) if start(s) <= pos < end(s)), None)
+        before = [i for i, s in enumerate(spans) if end(s) <= pos]
+        after = [i for i, s in enumerate(spans) if start(s) > pos]
+        return index, (before[-1] if before else None), (after[0] if after else None)
+
+
 @attrs.define
 class BlockSplit:
     """The comments of a block target shared out among its children.
@@ -83,19 +119,15 @@ class BlockSplit:
 def split_block(comments: list[ast.Comment], spans: list[Span]) -> BlockSplit:
     """Share out the comments inside a block among its children (given in order)."""
     n = len(spans)
+    places = _Places(spans)
     result = BlockSplit(
         [], [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)], []
     )
     for comment in by_position(comments):
-        pos = cpos(comment)
-        index = next((i for i, s in enumerate(spans) if start(s) <= pos < end(s)), None)
+        index, prev, nxt = places.of(cpos(comment))
         if index is not None:
             result.inside[index].append(comment)
             continue
-        before = [i for i, s in enumerate(spans) if end(s) <= pos]
-        after = [i for i, s in enumerate(spans) if start(s) > pos]
-        prev = before[-1] if before else None
-        nxt = after[0] if after else None
         if prev is not None and not comment.own_line and spans[prev].end_line == comment.span.line:
             result.trail[prev].append(comment)
         elif prev is None and not comment.own_line:
@@ -131,16 +163,12 @@ def split_chain(
     trail: list[list[ast.Comment]] = [[] for _ in range(n)]
     leftovers: list[ast.Comment] = []
     spans = [t.expr.span for t in targets]
+    places = _Places(spans)
     for comment in by_position(comments):
-        pos = cpos(comment)
-        index = next((i for i, s in enumerate(spans) if start(s) <= pos < end(s)), None)
+        index, prev, nxt = places.of(cpos(comment))
         if index is not None:
             inside[index].append(comment)
             continue
-        before = [i for i, s in enumerate(spans) if end(s) <= pos]
-        after = [i for i, s in enumerate(spans) if start(s) > pos]
-        prev = before[-1] if before else None
-        nxt = after[0] if after else None
         if (
             prev is not None
             and not comment.own_line

@@ -45,12 +45,21 @@ _CONTINUES = re.compile(
 
 
 def format_source(text: str, path: str = "<string>") -> str:
-    """The canonical layout of ERSL source `text`; raises `ErslError` if it does not parse."""
+    """The canonical layout of ERSL source `text`; raises `ErslError` if it does not parse.
+
+    Line ends are read as `ersl check` reads them (CRLF, LF and a lone CR each end a
+    line), and the file's are kept: when its first line ends in CRLF (Windows), every
+    line of the result does."""
+    first = text.find("\n")
+    windows = first > 0 and text[first - 1] == "\r"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     module = parse(text, path)
     if text.startswith("\ufeff"):
         text = text[1:]
     tree, _ = parse_tree(text)
-    return _Printer(module, tree, text).format()
+    formatted = _Printer(module, tree, text).format()
+    return formatted.replace("\n", "\r\n") if windows else formatted
 
 
 def _flat_text(doc: Doc) -> str:

@@ -78,14 +78,28 @@ def subtract(a, b):
     return a - b
 
 
-def shift(d: datetime.date, duration: DurationValue, sign: int) -> datetime.date:
-    """A date moved by a duration; month arithmetic clamps to the month's end."""
+def shift(
+    d: datetime.date, duration: DurationValue, sign: int, clamp: bool = False
+) -> datetime.date:
+    """A date moved by a duration; month arithmetic clamps to the month's end.
+
+    A date beyond the calendar (before year 1, after 9999) is an error, or with
+    `clamp` (the end of a `within` window) the calendar's first or last day."""
     count = duration.count * sign
     if count.denominator != 1:
         raise EvalError(f"cannot move a date by a fraction of a {duration.unit[:-1]} ({duration})")
-    if duration.unit == "days":
-        return add_days(d, int(count))
-    return add_months(d, int(count))
+    try:
+        if duration.unit == "days":
+            return add_days(d, int(count))
+        return add_months(d, int(count))
+    except (OverflowError, ValueError):
+        if clamp:
+            return datetime.date.max if count > 0 else datetime.date.min
+        raise EvalError(
+            f"{d.isoformat()} {'+' if sign > 0 else '-'} {duration} is outside the calendar "
+            "(years 1 to 9999)",
+            code="E0913",
+        ) from None
 
 
 def multiply(a, b):

@@ -99,7 +99,7 @@ def _windows(bev, within: ast.Within | None, batch: Batch) -> list[tuple]:
     for anchor, length in zip(anchors, lengths, strict=True):
         window = seen.get((anchor, id(length)))
         if window is None:
-            moved = shift(anchor, length, sign)
+            moved = shift(anchor, length, sign, clamp=True)
             window = seen[(anchor, id(length))] = (anchor, moved) if sign == 1 else (moved, anchor)
         out.append(window)
     return out

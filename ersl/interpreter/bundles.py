@@ -153,7 +153,7 @@ def _warranty(run, bundle: ast.Bundle, env: Env, patient, episode: Episode) -> l
     length = ev._operand(warranty.period, env)
     if warranty.extend_to is not None and ev.truth(warranty.extend_when, env):
         length = ev._operand(warranty.extend_to, env)
-    end = shift(episode.start, length, 1)
+    end = shift(episode.start, length, 1, clamp=True)
     episode.end = max(episode.end, end)
     found = []
     covers = warranty.covers

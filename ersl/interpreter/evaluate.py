@@ -304,8 +304,8 @@ class Evaluator:
             raise EvalError("a window needs a duration")
         anchor = env.date if within.anchor is None else self._operand(within.anchor, env)
         if within.direction == "after":
-            return anchor, shift(anchor, length, 1)
-        return shift(anchor, length, -1), anchor
+            return anchor, shift(anchor, length, 1, clamp=True)
+        return shift(anchor, length, -1, clamp=True), anchor
 
     def members(self, collection: ast.Collection, env: Env) -> Iterator[tuple[object, Env]]:
         """The records (or listed patients) of a collection, each with its env."""

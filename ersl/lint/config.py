@@ -29,6 +29,7 @@ import attrs
 
 from ersl.diagnostics import did_you_mean
 from ersl.lint.framework import CATEGORIES, RULES, SEVERITIES
+from ersl.paths import is_file
 
 KEYS = (
     "select",
@@ -114,11 +115,11 @@ def _check_selectors(selectors, where: str) -> None:
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml with a `[tool.ersl.lint]` table, from `start` upwards."""
     folder = start.resolve()
-    if folder.is_file():
+    if is_file(folder):
         folder = folder.parent
     for candidate in (folder, *folder.parents):
         path = candidate / "pyproject.toml"
-        if path.is_file():
+        if is_file(path):
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -16,6 +16,7 @@ from ersl import ast
 from ersl.diagnostics import Diagnostic, SourceCache
 from ersl.encoding import not_utf8
 from ersl.errors import ErslError
+from ersl.nesting import MAX_NESTING, ensure_recursion_room
 from ersl.span import Span
 from ersl.syntax.expected import Expected, expected_at
 from ersl.syntax.layout import RawComment
@@ -58,6 +59,24 @@ def _attach_docs(decls: list, comments: list[ast.Comment]) -> list:
     return result
 
 
+def _too_deep(tree, path: str) -> Diagnostic | None:
+    """E0130 at the first node nested deeper than `MAX_NESTING` levels (an iterative walk)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            meta = node.meta
+            line, column = (1, 1) if meta.empty else (meta.line, meta.column)
+            return Diagnostic(
+                "E0130",
+                f"this is nested deeper than {MAX_NESTING} levels",
+                Span(path, line, column, line, column + 1),
+                help="write the expression in steps: name its parts with `param` or a function",
+            )
+        stack.extend((child, depth + 1) for child in node.children if hasattr(child, "children"))
+    return None
+
+
 def parse(text: str, path: str = "<string>") -> ast.Module:
     """Parse ERSL source into an `ast.Module`; raise `ErslError` on syntax errors."""
     sources = SourceCache({path: text})
@@ -70,6 +89,10 @@ def parse(text: str, path: str = "<string>") -> ast.Module:
     except LarkError as error:  # pragma: no cover - defensive: other Lark failures
         span = Span(path, 1, 1, 1, 1)
         raise ErslError(Diagnostic("E0100", f"could not parse: {error}", span), sources) from None
+    too_deep = _too_deep(tree, path)
+    if too_deep is not None:
+        raise ErslError(too_deep, sources)
+    ensure_recursion_room()
     transformer = ToAst(path)
     try:
         decls = transformer.transform(tree)

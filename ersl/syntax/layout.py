@@ -35,6 +35,8 @@ LIST_KEYWORDS = frozenset(
         "CODESET",
     }
 )
+# `given` and `expect` name a file instead of opening a list block when a text follows.
+_FILE_FORMS = ("GIVEN", "EXPECT")
 _OPEN = {"{", "(", "["}
 _CLOSE = {"}", ")", "]"}
 _COMMENT_RE = re.compile(r"#[^\n]*")
@@ -113,6 +115,8 @@ class Layout:
             value = token.value
             if token.type in LIST_KEYWORDS:
                 pending_list = True
+            elif token.type == "STRING" and previous is not None and previous.type in _FILE_FORMS:
+                pending_list = False  # `given "data.jsonl"`, `expect "e.json"`: no block follows
             elif value in _OPEN and token.type != "STRING":
                 if value == "{":
                     inside_list = bool(stack) and stack[-1] == LIST

@@ -68,6 +68,9 @@ def foreign_character(s: Situation) -> Diagnostic | None:
         and terminal("..") in s.accepts
     ):
         return _date_range(s.span())
+    foreign_digit = _foreign_digit(s)
+    if foreign_digit is not None:
+        return foreign_digit
     if char in CHARACTER_HELP:
         name, advice = CHARACTER_HELP[char]
         if char in "&|" and s.text[s.offset + 1 : s.offset + 2] == char:
@@ -84,6 +87,21 @@ def foreign_character(s: Situation) -> Diagnostic | None:
         s.span(),
         help=f"remove it; expected {describe_expected(s.accepts)} here",
     )
+
+
+def _foreign_digit(s: Situation) -> Diagnostic | None:
+    """A digit other than 0-9 (`١٢٣`, `１２`) in the word at the error: numbers are ASCII."""
+    word = re.match(r"\w*", s.text[s.offset :]).group(0)
+    for index, char in enumerate(word):
+        if char.isdigit() and not "0" <= char <= "9":
+            column = s.column + index  # the word is on the error's line
+            return Diagnostic(
+                "E0126",
+                f"`{char}` (U+{ord(char):04X}) is not a digit ERSL reads",
+                Span(s.path, s.line, column, s.line, column + 1),
+                help="write numbers with the digits 0 to 9",
+            )
+    return None
 
 
 # ------------------------------------------------------------------ dates

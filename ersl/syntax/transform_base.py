@@ -22,10 +22,10 @@ from lark import Token, Transformer
 
 from ersl import ast
 from ersl.diagnostics import Diagnostic, Note
-from ersl.exact import parse_decimal
+from ersl.exact import MAX_DIGITS, NumberTooLarge, parse_decimal
 from ersl.span import Span
 
-_QUANTITY_RE = re.compile(r"(?P<num>\d[\d_]*(?:\.\d[\d_]*)?)[ \t]*(?P<unit>\S+)")
+_QUANTITY_RE = re.compile(r"(?P<num>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?)[ \t]*(?P<unit>\S+)")
 _ESCAPE_RE = re.compile(r"\\(.)")
 # The clauses each block may give only once (`weight` may repeat anywhere).
 _SINGLE_CLAUSES = {
@@ -101,14 +101,30 @@ class AstBuilder(Transformer):
             )
             return datetime.date(1, 1, 1)
 
+    def _value(self, text: str, token: Token):
+        """The exact value of a number's digits; E0127 (and 0) when it is too large."""
+        try:
+            return parse_decimal(text)
+        except NumberTooLarge as error:
+            self.errors.append(
+                Diagnostic(
+                    "E0127",
+                    str(error),
+                    self._tspan(token),
+                    help=f"ERSL numbers have at most {MAX_DIGITS} digits before and "
+                    f"{MAX_DIGITS} after the decimal point",
+                )
+            )
+            return parse_decimal("0")
+
     def _number(self, token: Token) -> ast.Number:
-        return ast.Number(parse_decimal(str(token)), str(token), span=self._tspan(token))
+        return ast.Number(self._value(str(token), token), str(token), span=self._tspan(token))
 
     def _quantity(self, token: Token) -> ast.Quantity:
         match = _QUANTITY_RE.fullmatch(str(token))
         assert match is not None, token
         return ast.Quantity(
-            parse_decimal(match["num"]), match["unit"], str(token), span=self._tspan(token)
+            self._value(match["num"], token), match["unit"], str(token), span=self._tspan(token)
         )
 
     def _clauses(self, block: str, children) -> dict[str, object]:

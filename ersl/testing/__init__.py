@@ -19,6 +19,8 @@ Modules are imported on first use: importing `ersl.testing` is cheap.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 
 from ersl.testing.model import ERROR, FAILED, PASSED, Options, Outcome, TestCase, TestFile
@@ -46,10 +48,17 @@ class Session:
 
 def collect(paths, keyword: str | None = None) -> Session:
     """Find and load the test files under `paths`; select cases with `-k`."""
+    from ersl.paths import is_dir, project_root_set
     from ersl.testing.discovery import find_test_files, keyword_matcher
     from ersl.testing.model import load_file
 
-    files = [load_file(path) for path in find_test_files(paths)]
+    folders = [Path(p).resolve() for p in paths if is_dir(p)]
+    files = []
+    for path in find_test_files(paths):
+        # without pyproject.toml or .git above it, a file's project is the folder given
+        within = [f for f in folders if path.resolve().is_relative_to(f)]
+        with project_root_set(fallback=within[0] if within else None):
+            files.append(load_file(path))
     cases = [case for f in files for case in f.cases]
     selected = cases
     if keyword:

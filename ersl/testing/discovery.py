@@ -18,12 +18,14 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ersl.paths import is_dir, is_file
+
 PATTERN = "*_test.ersl"
 SKIPPED_DIRS = {"__pycache__", "node_modules", "build", "dist", "site-packages"}
 
 
 class DiscoveryError(ValueError):
-    """A path given to `ersl test` does not exist."""
+    """A path given to `ersl test` does not exist, or its `-k` expression nests too deeply."""
 
 
 def is_test_file(path: Path) -> bool:
@@ -36,9 +38,9 @@ def find_test_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     found: dict[Path, None] = {}
     for given in paths:
         path = Path(given)
-        if path.is_file():
+        if is_file(path):
             found[path] = None
-        elif path.is_dir():
+        elif is_dir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
                 for name in sorted(files):
@@ -69,44 +71,65 @@ def keyword_matcher(expression: str) -> Callable[[str], bool]:
     return lambda text: tree(text.lower())
 
 
+#: How deeply a `-k` expression may nest parentheses.
+MAX_KEYWORD_NESTING = 200
+
+
 class _Parser:
-    """`or` of `and` of `not`-prefixed words or parenthesised expressions."""
+    """`or` of `and` of `not`-prefixed words or parenthesised expressions.
+
+    Chains of `or`, `and` and `not` are built flat (no recursion per operator), and
+    parentheses may nest at most `MAX_KEYWORD_NESTING` deep (a `DiscoveryError`).
+    """
 
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     def _peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
     def expression(self):
-        left = self.conjunction()
+        parts = [self.conjunction()]
         while self._peek() == "or":
             self.pos += 1
-            right = self.conjunction()
-            left = (lambda a, b: lambda t: a(t) or b(t))(left, right)
-        return left
+            parts.append(self.conjunction())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda t: any(part(t) for part in parts)
 
     def conjunction(self):
-        left = self.negation()
+        parts = [self.negation()]
         while self._peek() == "and":
             self.pos += 1
-            right = self.negation()
-            left = (lambda a, b: lambda t: a(t) and b(t))(left, right)
-        return left
+            parts.append(self.negation())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda t: all(part(t) for part in parts)
 
     def negation(self):
-        token = self._peek()
-        if token == "not":
+        negate = False
+        while self._peek() == "not":
             self.pos += 1
-            inner = self.negation()
-            return lambda t: not inner(t)
+            negate = not negate
+        inner = self._operand()
+        return (lambda t: not inner(t)) if negate else inner
+
+    def _operand(self):
+        token = self._peek()
         if token == "(":
+            self.depth += 1
+            if self.depth > MAX_KEYWORD_NESTING:
+                raise DiscoveryError(
+                    f"the -k expression nests parentheses deeper than {MAX_KEYWORD_NESTING} levels"
+                )
             self.pos += 1
             inner = self.expression()
             if self._peek() != ")":
                 raise SyntaxError("missing )")
             self.pos += 1
+            self.depth -= 1
             return inner
         if token is None or token in ("and", "or", ")"):
             raise SyntaxError("expected a word")

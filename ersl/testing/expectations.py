@@ -25,7 +25,7 @@ import attrs
 from ersl import ast
 from ersl.dates import Period, parse_period
 from ersl.encoding import not_utf8_message
-from ersl.exact import format_amount
+from ersl.exact import format_amount, format_decimal
 from ersl.span import Span
 
 
@@ -44,7 +44,7 @@ class Mismatch:
 
 def show_amount(amount: Fraction | None) -> str:
     """`300.00 kr`, or `none`."""
-    return "none" if amount is None else f"{format_amount(amount)} kr"
+    return "none" if amount is None else f"{_kronor(amount)} kr"
 
 
 def show_difference(m: Mismatch) -> str:
@@ -55,7 +55,13 @@ def show_difference(m: Mismatch) -> str:
         return "no line was computed"
     difference = m.actual - m.expected
     sign = "+" if difference > 0 else ""
-    return f"difference {sign}{format_amount(difference)} kr"
+    return f"difference {sign}{_kronor(difference)} kr"
+
+
+def _kronor(amount: Fraction) -> str:
+    """An amount with two decimals, or exactly when it is no whole number of öre
+    (an expected amount computed by an expression, e.g. `100 kr / 3`)."""
+    return format_amount(amount) if (amount * 100).denominator == 1 else format_decimal(amount)
 
 
 @lru_cache(maxsize=4096)

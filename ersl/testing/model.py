@@ -81,6 +81,8 @@ class TestFile:
     checked: object | None = None
     error: ErslError | None = None
     cases: list[TestCase] = attrs.field(factory=list)
+    root: Path | None = None
+    """The project root the paths written in the file stay inside (`ersl.paths`)."""
 
 
 @attrs.define(eq=False)
@@ -118,8 +120,9 @@ def runner_error(code: str, message: str, file: str, line: int = 0, help=None) -
 def load_file(path: Path) -> TestFile:
     """Load and check a test file; find its contract header and its cases."""
     from ersl.checker import check_file
+    from ersl.paths import project_root
 
-    test_file = TestFile(path, display_path(path))
+    test_file = TestFile(path, display_path(path), root=project_root(path))
     try:
         checked = check_file(path)
     except ErslError as error:

@@ -19,7 +19,7 @@ from ersl.testing.coverage import hits_of
 from ersl.testing.model import ERROR, FAILED, PASSED, Options, Outcome, TestCase
 from ersl.testing.properties import run_property
 from ersl.testing.report import error_text, failure_text
-from ersl.testing.settling import settle_test
+from ersl.testing.settling import confined, settle_test
 
 
 def run_test(case: TestCase, options: Options) -> Outcome:
@@ -34,6 +34,10 @@ def run_test(case: TestCase, options: Options) -> Outcome:
     if options.coverage:
         hits = hits_of(statement)
     if isinstance(test.expect, str):
+        try:
+            confined(case, test.expect, test.span)
+        except ErslError as error:
+            return Outcome(case, FAILED, error_text(case, error, options.colour), hits=hits)
         path = case.file.path.parent / test.expect
         try:
             mismatches = expectations.check_file(path, statement, test.span)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from ersl import ast
 from ersl import types as T
@@ -12,6 +13,8 @@ from ersl.data import read_data
 from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic
 from ersl.errors import ErslError
+from ersl.paths import OutsideRoot, confine, project_root
+from ersl.span import Span
 from ersl.testing.given import from_block, read_given
 from ersl.testing.model import TestCase
 
@@ -27,6 +30,26 @@ def default_period(header: ast.Contract | None) -> str | None:
     return first if first == last else f"{first}..{last}"
 
 
+def confined(case: TestCase, written: str, span: Span) -> Path:
+    """The file a path written in a test file names; E1003 (an `ErslError`) when it is
+    absolute or leads outside the project root, before the file is read."""
+    root = case.file.root or project_root(case.file.path)
+    try:
+        return confine(written, case.file.path.parent, root)
+    except OutsideRoot as error:
+        raise ErslError(
+            Diagnostic(
+                "E1003",
+                str(error),
+                span,
+                help="data, expected and parameter files of a test are named relative to "
+                "the test file, inside the project (the nearest folder with pyproject.toml "
+                "or .git, or --root)",
+            ),
+            case.file.checked.loaded.sources,
+        ) from None
+
+
 def params_of(case: TestCase, contract, params: tuple[ast.Param, ...]) -> dict[str, object]:
     """Parameter overrides: AST values, or a CSV file (relative to the test file) for a table."""
     symbols = contract.checked.symbols
@@ -35,6 +58,7 @@ def params_of(case: TestCase, contract, params: tuple[ast.Param, ...]) -> dict[s
         name, value = param.name.name, param.value
         wanted = symbols.param_types.get(name)
         if isinstance(value, ast.StringLit) and isinstance(wanted, T.TableT):
+            confined(case, value.value, value.span)
             result[name] = str(case.file.path.parent / value.value)
         else:
             result[name] = value
@@ -47,6 +71,7 @@ def given_data(case: TestCase, checked, as_of: date | None = None):
     given = case.node.given
     sources = checked.loaded.sources
     if isinstance(given, str):
+        confined(case, given, case.node.span)
         return read_data([case.file.path.parent / given], checked, as_of=as_of)
     records = from_block(given or (), checked.symbols)
     return read_given(records, checked, sources=sources, as_of=as_of)

@@ -2821,6 +2821,51 @@ case(
     ["2022-Q1"],
 )
 
+# `    VC1 "Besök" 2022-03 = ` is 26 characters, so the amount starts in column 27.
+case(
+    "E0512 an expected amount that is not a whole number of öre",
+    _TESTED
+    + src(
+        """
+    test "t" {
+      period 2022-03
+      expect {
+        VC1 "Besök" 2022-03 = 0.0000001 kr
+      }
+    }
+    """
+    ),
+    "E0512",
+    7,
+    27,
+    "0.0000001 kr",
+    ["an expected amount is a whole number of öre", "`0.0000001 kr`"],
+    ["at most two decimals"],
+)
+
+# 0.00001 tkr is 0.01 kr, a whole öre: no error; 0.000001 tkr is 0.001 kr.
+case(
+    "E0512 an expected amount in tkr below one öre",
+    _TESTED
+    + src(
+        """
+    test "t" {
+      period 2022-03
+      expect {
+        VC1 "Besök" 2022-03 = 0.000001 tkr
+        VC1 "Besök" 2022-04 = 0.00001 tkr
+      }
+    }
+    """
+    ),
+    "E0512",
+    7,
+    27,
+    "0.000001 tkr",
+    ["`0.000001 tkr` is not"],
+    [],
+)
+
 case(
     "E0300 a test setting an unknown parameter",
     _TESTED
@@ -3059,7 +3104,7 @@ def test_rendered_diagnostic_shows_both_places(tmp_path: Path) -> None:
 # The loader: files, imports, cycles (ersl/loader.py)
 # =====================================================================================
 
-LOADER_CODES = {"E0001", "E0002", "E0200", "E0201"}
+LOADER_CODES = {"E0001", "E0002", "E0200", "E0201", "E0206"}
 
 
 def test_E0001_file_does_not_exist(tmp_path: Path) -> None:
@@ -3108,6 +3153,61 @@ def test_E0200_imported_file_does_not_exist(tmp_path: Path) -> None:
     assert (d.code, *at(d)) == ("E0200", 2, 1)
     assert "codes.ersl does not exist" in d.message
     assert "relative to the importing file" in d.help
+
+
+def test_E0206_an_absolute_use_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.ersl"
+    outside.write_text("param secret = 1\n", encoding="utf-8")
+    diags = diagnostics_of(tmp_path, f'param a = 1\nuse "{outside}"\n')
+    (d,) = diags
+    assert (d.code, *at(d)) == ("E0206", 2, 1)
+    assert d.message == (
+        f"`{outside}` is an absolute path; a path in an ERSL file is relative to that file "
+        "and stays inside the project"
+    )
+    assert "use stdlib" in d.help and "--root" in d.help
+
+
+def test_E0206_a_use_leading_out_of_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "shared.ersl").write_text("param b = 2\n", encoding="utf-8")
+    diags = diagnostics_of(project, 'use "../shared"\n')
+    (d,) = diags
+    assert (d.code, *at(d)) == ("E0206", 1, 1)
+    assert d.message == f"`../shared.ersl` leads outside the project root {project.resolve()}"
+    # the same file is fine once the root is the folder above
+    assert check_file(project / "contract.ersl", root=tmp_path)
+
+
+def test_E0206_a_symbolic_link_out_of_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()
+    (tmp_path / "shared.ersl").write_text("param b = 2\n", encoding="utf-8")
+    (project / "linked.ersl").symlink_to(tmp_path / "shared.ersl")
+    diags = diagnostics_of(project, 'use "linked.ersl"\n')
+    (d,) = diags
+    assert (d.code, *at(d)) == ("E0206", 1, 1)
+    assert "`linked.ersl` leads outside the project root" in d.message
+
+
+def test_E0206_use_stdlib_stays_in_the_library(tmp_path: Path) -> None:
+    diags = diagnostics_of(tmp_path, 'use stdlib "../../../etc/passwd"\n')
+    (d,) = diags
+    assert d.code == "E0206"
+    assert "`../../../etc/passwd.ersl` leads outside the project root" in d.message
+
+
+def test_a_use_inside_the_project_and_the_standard_library_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "codes.ersl").write_text("param b = 2\n", encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    assert diagnostics_of(sub, 'use "../lib/codes"\nuse stdlib "schema/sweden"\n') == []
 
 
 def test_E0200_imported_file_is_not_utf8(tmp_path: Path) -> None:

@@ -302,7 +302,8 @@ def test_files_end_with_one_newline():
     assert format_source("param x = 1") == "param x = 1\n"
     assert format_source("") == ""
     assert format_source("# only a comment") == "# only a comment\n"
-    assert format_source("\ufeffparam x = 1\r\n") == "param x = 1\n"
+    # a byte-order mark goes; Windows line ends stay (issue 17)
+    assert format_source("\ufeffparam x = 1\r\n") == "param x = 1\r\n"
 
 
 def test_syntax_errors_raise_like_parse():
@@ -908,10 +909,12 @@ def test_cli_missing_file(tmp_path, capsys):
 
 
 def test_cli_keeps_bytes_stable(tmp_path):
+    # Windows line ends stay Windows line ends (issue 17); the layout is still canonical
     path = tmp_path / "crlf.ersl"
-    path.write_bytes(b"param x = 1\r\n")
+    path.write_bytes(b"param x =  1\r\n# a\r\n# b\r\nparam y = 2\r\n")
     assert main(["fmt", str(path)]) == 0
-    assert path.read_bytes() == b"param x = 1\n"
+    assert path.read_bytes() == b"param x = 1\r\n# a\r\n# b\r\nparam y = 2\r\n"
+    assert main(["fmt", "--check", str(path)]) == 0
 
 
 def test_every_repository_file_is_formatted():
