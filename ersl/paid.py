@@ -42,18 +42,18 @@ class PaidStatement:
 
 
 def _bad(path: str, message: str, help: str | None = None) -> ErslError:
-    return ErslError(Diagnostic("E0912", f"{path}: {message}", Span(path, 1, 1, 1, 1), help=help))
+    return ErslError(Diagnostic("E0920", f"{path}: {message}", Span(path, 1, 1, 1, 1), help=help))
 
 
 def read_paid(path: str) -> PaidStatement:
-    """Read an earlier statement (``ersl.statement/1`` JSON); raises `ErslError` (E0912)
+    """Read an earlier statement (``ersl.statement/1`` JSON); raises `ErslError` (E0920)
     naming the file and what is wrong."""
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as error:
         raise ErslError(
-            Diagnostic("E0912", f"cannot read {path}: {error.strerror or error}", COMMAND_LINE)
+            Diagnostic("E0920", f"cannot read {path}: {error.strerror or error}", COMMAND_LINE)
         ) from None
     except UnicodeDecodeError:
         raise _bad(
@@ -102,7 +102,7 @@ def read_paid(path: str) -> PaidStatement:
 
 
 def check_contract(fresh: Statement, paid: list[PaidStatement]) -> None:
-    """Every paid statement comes from the same contract (by name), else E0912."""
+    """Every paid statement comes from the same contract (by name), else E0920."""
     for p in paid:
         if p.contract_name != fresh.contract_name:
             raise _bad(

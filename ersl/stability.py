@@ -60,19 +60,6 @@ def _line_decls(symbols) -> Iterator[tuple[str, ast.Node, list[ast.Node]]]:
         yield performance.name, performance, roots
 
 
-def _children(node: ast.Node) -> Iterator[ast.Node]:
-    for field in attrs.fields(type(node)):
-        if field.name == "span":
-            continue
-        value = getattr(node, field.name)
-        if isinstance(value, ast.Node):
-            yield value
-        elif isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, ast.Node):
-                    yield item
-
-
 def _walk(root: ast.Node, functions: dict, seen: set[str]) -> Iterator[ast.Node]:
     """Every node under ``root`` and under the bodies of the functions it calls."""
     stack = [root]
@@ -85,7 +72,7 @@ def _walk(root: ast.Node, functions: dict, seen: set[str]) -> Iterator[ast.Node]
             if function is not None and name not in seen:
                 seen.add(name)
                 stack.append(function.body)
-        stack.extend(reversed(list(_children(node))))
+        stack.extend(reversed(list(ast.children(node))))
 
 
 def _ahead(length: ast.Node) -> tuple[int, str] | None:
@@ -125,7 +112,7 @@ def _reads_end(root: ast.Node | None, var: str, functions: dict, depth: int = 0)
                     if isinstance(arg, ast.Name) and arg.name == var:
                         if _reads_end(function.body, param.name.name, functions, depth + 1):
                             return True
-        stack.extend(_children(node))
+        stack.extend(ast.children(node))
     return False
 
 

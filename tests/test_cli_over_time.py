@@ -144,7 +144,7 @@ def test_a_paid_file_that_is_not_a_statement(capsys, tmp_path):
     bad.write_text("[]", encoding="utf-8")
     code, _, err = run(capsys, "run", CONTRACT, "--data", DATA, "--paid", bad)
     assert code == 2
-    assert f'error[E0912]: {bad}: is not a statement: expected "format": "ersl.statement/1"' in err
+    assert f'error[E0920]: {bad}: is not a statement: expected "format": "ersl.statement/1"' in err
 
 
 def test_monthly_as_of_prints_what_was_paid_when(capsys):

@@ -8,6 +8,7 @@ import sys
 
 from ersl.commands.run import default_period, parse_params
 from ersl.errors import usage_error
+from ersl.paths import emit, write_output
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
 
@@ -116,18 +117,13 @@ def run(args: argparse.Namespace) -> int:
         text = diff_output.to_csv(impact)
     else:
         text = diff_output.to_text(impact, swedish=args.swedish, top=args.top)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(args.output, text)
     return 0
 
 
 def _write_bytes(output: str | None, data: bytes) -> None:
     if output:
-        with open(output, "wb") as fh:
-            fh.write(data)
+        write_output(output, data)
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

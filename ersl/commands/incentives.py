@@ -7,9 +7,9 @@ import argparse
 import csv
 import io
 import json
-import sys
 
 from ersl.commands import run as run_command
+from ersl.paths import emit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -105,9 +105,5 @@ def run(args: argparse.Namespace) -> int:
         text = to_csv(result)
     else:
         text = to_text(result, args.swedish)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(args.output, text)
     return 0

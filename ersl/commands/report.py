@@ -7,9 +7,9 @@ diff (docs/report.md)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ersl.commands import run as run_command
+from ersl.paths import emit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,9 +54,5 @@ def run(args: argparse.Namespace) -> int:
         params = run_command.parse_params(args.param)
         incentives = marginal(contract, statement.run.data, statement.period, params, args.provider)
     text = statement_report(statement, statement.run.data, args.swedish, incentives)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(args.output, text)
     return 0

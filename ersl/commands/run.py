@@ -9,7 +9,7 @@ import sys
 from ersl.commands.period_checks import period_warnings
 from ersl.diagnostics import Diagnostic, render_all, use_colour
 from ersl.errors import COMMAND_LINE, ErslError, usage_error
-from ersl.paths import write_output
+from ersl.paths import emit, write_output
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
 
@@ -235,11 +235,7 @@ def monthly(args: argparse.Namespace) -> int:
         if args.format == "json"
         else payments_text(contract.name, period, payments)
     )
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(args.output, text)
     return 0
 
 

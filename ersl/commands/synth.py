@@ -61,7 +61,13 @@ def run(args: argparse.Namespace) -> int:
         raise usage_error("E1502", f"--size {args.size}: give at least 1 patient")
     profile = read_profile(profile_path(args.profile))
     size = args.size or profile.size
-    written = synthesise(profile, args.output, size, args.seed, folder_format=args.folder_format)
+    try:
+        written = synthesise(
+            profile, args.output, size, args.seed, folder_format=args.folder_format
+        )
+    except OSError as error:  # a folder that cannot be made or written: the user's path
+        reason = error.strerror or str(error)
+        raise usage_error("E0912", f"cannot write {args.output}: {reason}") from None
     where = written[0] if len(written) == 1 else Path(args.output)
     print(
         f"wrote {size:,} patients of {profile.name} (seed {args.seed}) to {where}".replace(

@@ -221,7 +221,7 @@ def test_a_paid_statement_of_another_contract_is_refused(tmp_path):
     other.write_text(statement.to_json().replace("Klinik över tid", "Annan"), encoding="utf-8")
     with pytest.raises(ersl.ErslError) as info:
         settlement().corrections("2022-01", [read_paid(str(other))])
-    assert info.value.diagnostics[0].code == "E0912"
+    assert info.value.diagnostics[0].code == "E0920"
     assert 'is a statement of "Annan", not of "Klinik över tid"' in str(info.value)
 
 
@@ -246,14 +246,14 @@ def test_bad_paid_statements_are_named(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ersl.ErslError) as info:
         read_paid(str(path))
-    assert info.value.diagnostics[0].code == "E0912"
+    assert info.value.diagnostics[0].code == "E0920"
     assert f"{path}: {message}" in str(info.value)
 
 
 def test_a_missing_paid_statement(tmp_path):
     with pytest.raises(ersl.ErslError) as info:
         read_paid(str(tmp_path / "nowhere.json"))
-    assert "cannot read" in str(info.value) and info.value.diagnostics[0].code == "E0912"
+    assert "cannot read" in str(info.value) and info.value.diagnostics[0].code == "E0920"
 
 
 def test_an_xlsx_correction_statement_has_a_correction_column(tmp_path):
