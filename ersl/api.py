@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from datetime import date
 from pathlib import Path
 
 from ersl import ast
@@ -23,6 +24,7 @@ from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.errors import ErslError, usage_error
 from ersl.gcpause import bulk_work
+from ersl.stability import preliminary_lines
 from ersl.statement import Statement
 
 
@@ -45,6 +47,7 @@ class Contract:
         params: dict[str, object] | None = None,
         keep_units: bool = False,
         batches: bool = True,
+        engine: str = "reference",
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
         as ERSL text (`"200 kr"`), a CSV path for tables, or AST values.
@@ -54,7 +57,9 @@ class Contract:
         `keep_units=True` settles payments unit by unit and keeps every unit with what
         priced it (contract-test coverage reads them). `batches=False` evaluates every
         unit and aggregate one by one, the reference that batch evaluation is tested
-        against (same statement, slower)."""
+        against (same statement, slower). `engine="columnar"` settles the payments the
+        columnar compiler handles with DuckDB (docs/engine.md); `statement.run.engine_report`
+        says which payments it settled and why the others went the batch path."""
         from ersl.interpreter.run import Run
         from ersl.interpreter.settle import Settler
 
@@ -72,14 +77,21 @@ class Contract:
                 f"`{period}` is not a period: {problem}",
                 "write 2022, 2022-03, 2022-Q1, 2022-01..2022-06 or 2021..2022",
             ) from None
+        if engine not in ("columnar", "reference"):
+            raise usage_error("E0909", f"`{engine}` is not an engine", "use columnar or reference")
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
         run = Run(self.checked, data, overrides)
         run.batches = batches
+        run.engine = engine
         settler = Settler(run, run_period)
         settler.keep_units = keep_units
         with bulk_work():
             statement = settler.statement()
         statement.run = run
+        as_of = getattr(data, "as_of", None)
+        if as_of is not None:
+            statement.as_of = as_of.isoformat()
+        statement.preliminary = preliminary_lines(self.checked.symbols, statement, data)
         return statement
 
     def param_value(self, name: str, value: object):
@@ -254,11 +266,34 @@ def load(path: str | os.PathLike) -> Contract:
     return Contract(check_file(path))
 
 
-def read_data(paths, contract: Contract | CheckedContract, skip_invalid: bool = False) -> Dataset:
-    """Read and validate event data for a contract (raises `ErslError` on bad input)."""
+def parse_as_of(text: str) -> date:
+    """An as-of date (YYYY-MM-DD), or a usage error (E0909)."""
+    from ersl.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as problem:
+        raise usage_error(
+            "E0909", f"--as-of {text}: {problem}", "give a date YYYY-MM-DD, e.g. 2022-03-05"
+        ) from None
+
+
+def read_data(
+    paths,
+    contract: Contract | CheckedContract,
+    skip_invalid: bool = False,
+    as_of: date | str | None = None,
+) -> Dataset:
+    """Read and validate event data for a contract (raises `ErslError` on bad input).
+
+    ``as_of`` (a date or ``"YYYY-MM-DD"``) keeps the records registered on or before
+    it, each in its latest version as of then (docs/reference/time.md); settling that data gives
+    the statement as it was on that date."""
     checked = contract.checked if isinstance(contract, Contract) else contract
+    if isinstance(as_of, str):
+        as_of = parse_as_of(as_of)
     with bulk_work():
-        return _read_data(paths, checked, skip_invalid=skip_invalid)
+        return _read_data(paths, checked, skip_invalid=skip_invalid, as_of=as_of)
 
 
 __all__ = ["Contract", "load", "read_data", "Path"]

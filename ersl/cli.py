@@ -20,10 +20,15 @@ COMMANDS = {
     "lint": ("ersl.commands.lint", "find defects and risky incentives in contracts"),
     "run": ("ersl.commands.run", "settle a contract against event data into a statement"),
     "explain": ("ersl.commands.explain", "explain how a statement line was computed"),
+    "data": ("ersl.commands.data", "convert event data (JSON Lines, CSV) to Parquet"),
     "test": ("ersl.commands.test", "run the contract tests of *_test.ersl files"),
     "fmt": ("ersl.commands.fmt", "format contracts in the canonical layout"),
     "highlight": ("ersl.commands.highlight", "print a contract with syntax highlighting"),
     "lsp": ("ersl.commands.lsp", "run the language server for editors (LSP over stdio)"),
+    "synth": ("ersl.commands.synth", "generate a synthetic population from a profile"),
+    "diff": ("ersl.commands.diff", "compare what two models (or parameter sets) pay whom, and why"),
+    "report": ("ersl.commands.report", "settle a contract into a self-contained HTML report"),
+    "incentives": ("ersl.commands.incentives", "what one more unit of each kind pays a provider"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ersl.span import Span
+from ersl.span import Span, is_rows_file
 
 
 @attrs.frozen
@@ -82,6 +82,8 @@ class SourceCache:
 
     def line(self, name: str, number: int) -> str | None:
         """Line `number` (1-based) of file `name`, or None if unavailable."""
+        if name not in self._texts and is_rows_file(name):
+            self._texts[name] = []  # a Parquet file: rows, no text to quote
         if name not in self._texts:
             try:
                 # a file that is not UTF-8 is still quoted (E0002 points into it)

@@ -108,6 +108,7 @@ KEYWORDS: tuple[str, ...] = (
     "and",
     "any",
     "applies",
+    "as",
     "at",
     "before",
     "better",

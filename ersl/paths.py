@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +53,15 @@ def write_output(path: str, data: str | bytes, newline: str | None = None) -> No
                 fh.write(data)
     except (OSError, ValueError) as error:
         raise usage_error("E0912", f"cannot write {path}: {_reason(path, error)}") from None
+
+
+def emit(output: str | None, text: str) -> None:
+    """Write a command's text output to the file `output` (as `write_output`), or to
+    standard output when no file is named."""
+    if output:
+        write_output(output, text, newline="")
+    else:
+        sys.stdout.write(text)
 
 
 def _reason(path: str, error: Exception) -> str:

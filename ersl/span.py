@@ -25,7 +25,23 @@ class Span:
         return Span(self.file, start[0], start[1], end[0], end[1])
 
     def __str__(self) -> str:
+        if is_rows_file(self.file):
+            return f"{self.file}:row {self.line}"
         return f"{self.file}:{self.line}:{self.column}"
+
+
+def is_rows_file(file: str) -> bool:
+    """Whether places in ``file`` are rows, not lines: a Parquet file (by its suffix).
+
+    A Parquet file has no text to point into, so its records are named
+    ``file:row N`` (N counts the file's rows from 1), never ``file:line:column``.
+    """
+    return file[-8:].lower() == ".parquet"
+
+
+def place(file: str, line: int) -> str:
+    """A record's place for messages: ``file:line``, or ``file:row N`` in a Parquet file."""
+    return f"{file}:row {line}" if is_rows_file(file) else f"{file}:{line}"
 
 
 NO_SPAN = Span("<builtin>", 0, 0, 0, 0)

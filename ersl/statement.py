@@ -34,6 +34,10 @@ class Line:
     source: str
     exact: Fraction = attrs.field(eq=False, repr=False, default=Fraction(0))
     """The exact total before rounding (for explanations)."""
+    due: Fraction | None = attrs.field(eq=False, repr=False, default=None)
+    """A `correction` line: the amount now due (``amount`` is ``due - paid``)."""
+    paid: Fraction | None = attrs.field(eq=False, repr=False, default=None)
+    """A `correction` line: what was already paid for its payee, period and name."""
 
     def sort_key(self) -> tuple[str, str, str]:
         """Lines sort by payee, period, name (code points)."""
@@ -49,7 +53,11 @@ class Line:
             "units": self.units,
             "amount": format_amount(self.amount),
             "source": self.source,
-        }
+        } | (
+            {"due": format_amount(self.due), "paid": format_amount(self.paid)}
+            if self.due is not None and self.paid is not None
+            else {}
+        )
 
 
 _NOT_SETTLED = {"payment": "not paid", "bundle": "not paid", "performance": "not paid"}
@@ -107,6 +115,13 @@ class Statement:
     statement (the statement layer knows nothing of how amounts were computed)."""
     notices: list[Notice] = attrs.field(factory=list)
     """Lines not settled because an optional parameter was not given, by name."""
+    as_of: str | None = None
+    """The date the data were taken as of (`--as-of`, ISO), or None: all data known."""
+    paid: list[dict] = attrs.field(factory=list)
+    """A correction statement: the earlier statements it corrects (their period and
+    as-of date, in the order given); empty for a settlement."""
+    preliminary: list[tuple[str, str, str]] = attrs.field(factory=list)
+    """(payee, period, name) of lines whose rule needs data after the as-of date."""
 
     def __attrs_post_init__(self) -> None:
         self.lines = sorted(self.lines, key=Line.sort_key)
@@ -118,11 +133,19 @@ class Statement:
             raise ValueError("this statement was not produced by a settlement that can explain it")
         return self.explainer(self, payee, name, period)
 
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds the totals show: fixed, variable, performance, and `correction`
+        when a line is one (a correction statement)."""
+        if any(line.kind == "correction" for line in self.lines):
+            return (*KINDS, "correction")
+        return KINDS
+
     def totals(self) -> dict[str, dict[str, Fraction]]:
         """Per payee: the sum of each kind's lines and the total."""
         result: dict[str, dict[str, Fraction]] = {}
+        kinds = self.kinds()
         for line in self.lines:
-            per_kind = result.setdefault(line.payee, {k: Fraction(0) for k in (*KINDS, "total")})
+            per_kind = result.setdefault(line.payee, {k: Fraction(0) for k in (*kinds, "total")})
             per_kind[line.kind] += line.amount
             per_kind["total"] += line.amount
         return dict(sorted(result.items()))
@@ -138,7 +161,9 @@ class Statement:
                 "sha256": self.contract_sha256,
             },
             "period": self.period,
-            "lines": [line.to_dict() for line in self.lines],
+            **({"as_of": self.as_of} if self.as_of is not None else {}),
+            **({"paid": self.paid} if self.paid else {}),
+            "lines": [self._line_dict(line) for line in self.lines],
             "totals": {
                 payee: {kind: format_amount(amount) for kind, amount in kinds.items()}
                 for payee, kinds in self.totals().items()
@@ -147,6 +172,16 @@ class Statement:
         if self.notices:
             result["notices"] = [notice.to_dict() for notice in self.notices]
         return result
+
+    def _line_dict(self, line: Line) -> dict:
+        """A line's JSON object; `"preliminary": true` when its data are not complete."""
+        d = line.to_dict()
+        if self.preliminary and line.sort_key() in self._preliminary_keys():
+            d["preliminary"] = True
+        return d
+
+    def _preliminary_keys(self) -> set[tuple[str, str, str]]:
+        return set(self.preliminary)
 
     def to_json(self) -> str:
         """Deterministic JSON text (two-space indent, UTF-8, trailing newline)."""
@@ -188,7 +223,10 @@ class Statement:
 
     def to_text(self) -> str:
         """A readable table per payee: lines, subtotals per kind, total."""
-        out = [f"{self.contract_name} — statement for {self.period}"]
+        title = f"{self.contract_name} — statement for {self.period}"
+        if self.as_of is not None:
+            title += f" as of {self.as_of}"
+        out = [title + (" (corrections)" if self.paid else "")]
         if self.notices:
             out.append("")
             out.append("Not settled:")
@@ -198,6 +236,7 @@ class Statement:
             out.append("(no lines: nothing is payable in this period)")
             return "\n".join(out) + "\n"
         totals = self.totals()
+        preliminary = self._preliminary_keys()
         name_width = max(len(line.name) for line in self.lines)
         name_width = max(name_width, len("total performance"))
         amount_width = max(len(_thousands(line.amount)) for line in self.lines)
@@ -209,13 +248,14 @@ class Statement:
             for line in self.lines:
                 if line.payee != payee:
                     continue
+                mark = " *" if line.sort_key() in preliminary else ""
                 out.append(
                     f"  {line.period:<9} {line.name:<{name_width}}  {line.kind:<11} "
-                    f"{line.units:>8}  {_thousands(line.amount):>{amount_width}}"
+                    f"{line.units:>8}  {_thousands(line.amount):>{amount_width}}{mark}"
                 )
             rule = " " * (2 + 9 + 1) + "-" * (name_width + 2 + 11 + 1 + 8 + 2 + amount_width)
             out.append(rule)
-            for kind in KINDS:
+            for kind in self.kinds():
                 label = f"total {kind}"
                 out.append(
                     f"  {'':<9} {label:<{name_width}}  {'':<11} {'':>8}  "
@@ -224,6 +264,11 @@ class Statement:
             out.append(
                 f"  {'':<9} {'TOTAL':<{name_width}}  {'':<11} {'':>8}  "
                 f"{_thousands(kinds['total']):>{amount_width}}"
+            )
+        if preliminary:
+            out.append("")
+            out.append(
+                "* preliminary: the rule needs data after the as-of date (docs/reference/time.md)"
             )
         return "\n".join(out) + "\n"
 

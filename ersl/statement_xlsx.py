@@ -78,17 +78,19 @@ def to_xlsx(statement) -> bytes:
         for line in statement.lines
     ]
     _sheet(workbook, "lines", LINE_COLUMNS, lines, formats)
+    # A correction statement's totals have a `correction` column before `total`.
+    columns = ("payee", *statement.kinds(), "total")
     totals = [
-        (payee, *(_amount(kinds[k]) for k in TOTAL_COLUMNS[1:]))
+        (payee, *(_amount(kinds[k]) for k in columns[1:]))
         for payee, kinds in statement.totals().items()
     ]
-    _sheet(workbook, "totals", TOTAL_COLUMNS, totals, formats)
+    _sheet(workbook, "totals", columns, totals, formats)
     about = [
         ("contract", statement.contract_name),
         ("version", statement.contract_version or ""),
         ("sha256", statement.contract_sha256),
         ("period", statement.period),
-    ]
+    ] + ([("as of", statement.as_of)] if statement.as_of is not None else [])
     _sheet(workbook, "contract", ("field", "value"), about, formats)
     if statement.notices:
         notices = [

@@ -38,12 +38,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("loader", ("ersl.loader",)),
     ("data", ("ersl.data",)),
     ("checker", ("ersl.checker",)),
-    ("statement", ("ersl.statement", "ersl.statement_xlsx")),
+    ("statement", ("ersl.statement", "ersl.statement_xlsx", "ersl.paid")),
+    ("columnar", ("ersl.columnar",)),
     ("interpreter", ("ersl.interpreter",)),
-    ("api", ("ersl.api",)),
+    ("api", ("ersl.stability", "ersl.api", "ersl.over_time")),
     ("tools", ("ersl.fmt", "ersl.highlight", "ersl.lint")),
     ("testing", ("ersl.testing",)),
     ("editors", ("ersl.lsp",)),
+    ("tender", ("ersl.tender",)),
     ("commands", ("ersl.commands", "ersl.cli", "ersl.pytest_plugin", "ersl.__main__", "ersl")),
 ]
 

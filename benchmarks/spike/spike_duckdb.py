@@ -97,7 +97,10 @@ def read_parquet(folder: Path):
 
     scaled = "CAST(cni * 1000000 AS BIGINT) AS cni, CAST(acg * 1000000 AS BIGINT) AS acg"
     table("provider", "id")
-    table("patient", f"id, birth_date, {scaled}")
+    # CNI and ACG on the patient row are optional (`ersl synth` gives them by attribute only)
+    has = {r[0] for r in con.execute(f"DESCRIBE '{folder}/patient.parquet'").fetchall()}
+    fixed = scaled if {"cni", "acg"} <= has else "NULL::BIGINT AS cni, NULL::BIGINT AS acg"
+    table("patient", f"id, birth_date, {fixed}")
     table("patient_attribute", f'patient, "from", {scaled}')
     table("listing", 'patient, provider, start, "end"')
     table("visit", "id, patient, provider, date, profession, mode")

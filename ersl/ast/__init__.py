@@ -22,6 +22,7 @@ from ersl.ast.base import (
     SetType,
     TableType,
     TypeExpr,
+    children,
     walk,
 )
 from ersl.ast.contract_tests import (
@@ -187,5 +188,6 @@ __all__ = [
     "Weight",
     "Within",
     "split_calls",
+    "children",
     "walk",
 ]

@@ -89,13 +89,19 @@ class OptionalType(Node):
 TypeExpr = NamedType | RateType | DurationType | SetType | CodeType | TableType | OptionalType
 
 
+def children(node: Node):
+    """The nodes directly inside `node`, in field (source) order."""
+    for attribute in getattr(type(node), "__attrs_attrs__", ()):
+        value = getattr(node, attribute.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, Node):
+                yield child
+
+
 def walk(node: Node | None):
     """Every node under `node`, itself included, depth first (nothing for None)."""
     if node is None:
         return
     yield node
-    for attribute in getattr(type(node), "__attrs_attrs__", ()):
-        value = getattr(node, attribute.name)
-        for child in value if isinstance(value, tuple) else (value,):
-            if isinstance(child, Node):
-                yield from walk(child)
+    for child in children(node):
+        yield from walk(child)

@@ -81,6 +81,8 @@ class Test(Node):
     given: tuple[GivenRecord | GivenListing, ...] | str | None
     expect: tuple[ExpectLine | ExpectTotal, ...] | str | None
     doc: str | None = None
+    as_of: datetime.date | None = None
+    """`as of DATE`: the given data as known on that date (docs/reference/time.md)."""
 
 
 @attrs.frozen

@@ -142,7 +142,15 @@ class ContractTestChecker:
                 item.id.span,
                 help=f"leave out the name: `{type_name} {{ … }}`",
             )
+        registration = {
+            "registered": T.DATE,  # ersl.data.history: when the record reached the region
+            "replaces": T.RecordT(type_name, "record"),
+            "withdraws": T.RecordT(type_name, "record"),
+        }
         for field in item.fields:
+            if field.name.name not in fields and field.name.name in registration:
+                self.given_value(registration[field.name.name], field.value, f"`{field.name.name}`")
+                continue
             if field.name.name not in fields:
                 self.decls.error(
                     "E0301",

@@ -32,10 +32,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Settle, then explain the chosen line(s)."""
-    from ersl.interpreter.explain import explain, render_text
+    from ersl.errors import usage_error
+    from ersl.interpreter.explain import render_text
 
+    if args.monthly_as_of:
+        raise usage_error(
+            "E0909",
+            "`ersl explain` explains one statement's line",
+            "explain a month's payment with --as-of and --paid instead of --monthly-as-of",
+        )
     statement = run_command.settle(args)
-    tree = explain(statement, args.payee, args.name, args.line_period)
+    # The settlement's explainer: a correction statement's also says what changed a line.
+    tree = statement.explain(args.payee, args.name, args.line_period)
     text = (
         json.dumps(tree, ensure_ascii=False, indent=2) + "\n"
         if args.format == "json"

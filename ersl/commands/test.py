@@ -66,6 +66,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="at most N patients and N records of each type per property example (default 6)",
     )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="DATE",
+        help="settle each test's data as known on DATE: the records registered on or "
+        "before it (docs/reference/time.md)",
+    )
     parser.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")
 
@@ -91,7 +98,18 @@ def run(args: argparse.Namespace) -> int:
         args.coverage or args.coverage_threshold is not None or args.coverage_xml is not None
     )
     colour = use_colour(sys.stdout) and args.format == "text"
+    as_of = None
+    if args.as_of:
+        from ersl.api import parse_as_of
+        from ersl.errors import ErslError
+
+        try:
+            as_of = parse_as_of(args.as_of)
+        except ErslError as error:
+            print(f"ersl test: {error.diagnostics[0].message}", file=sys.stderr)
+            return 2
     options = Options(
+        as_of=as_of,
         examples=args.examples,
         seed=args.seed,
         max_size=args.max_size,

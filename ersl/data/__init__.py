@@ -13,7 +13,9 @@ The package's modules, lowest first: :mod:`ersl.data.problems` (collecting
 diagnostics), :mod:`ersl.data.records` (typed records and entities),
 :mod:`ersl.data.dataset` (a run's data and its indexes), :mod:`ersl.data.values`
 (the schema as read: field types, converters), :mod:`ersl.data.check` (validation),
-:mod:`ersl.data.read` (JSON Lines and CSV in) and :mod:`ersl.data.dump` (canonical
+:mod:`ersl.data.read` (JSON Lines and CSV in), :mod:`ersl.data.parquet_plan` and
+:mod:`ersl.data.read_parquet` (Parquet in, checked as columns),
+:mod:`ersl.data.write_parquet` (Parquet out) and :mod:`ersl.data.dump` (canonical
 JSON Lines and CSV out); the public names are re-exported here. Formats, validation rules
 and the error codes are described in ``docs/data.md``.
 """
@@ -33,6 +35,7 @@ from ersl.data.records import (
     TypeInfo,
     canonical,
 )
+from ersl.data.write_parquet import dump_parquet
 
 __all__ = [
     "MAX_ERRORS",
@@ -47,5 +50,6 @@ __all__ = [
     "canonical",
     "dump_csv",
     "dump_jsonl",
+    "dump_parquet",
     "read_data",
 ]

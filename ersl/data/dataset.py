@@ -21,6 +21,7 @@ from typing import Any
 
 from ersl.data.records import MISSING, Entity, Record, TypeInfo, canonical
 from ersl.diagnostics import Diagnostic
+from ersl.span import place
 
 _END = date.max.toordinal()
 """The end ordinal of an open listing."""
@@ -102,6 +103,11 @@ class Dataset:
         """Per patient id: listing start ordinals, listings, end ordinals, providers."""
         self._listing_by_provider: dict[str, list[tuple[int, int, Entity]]] | None = None
         self._indicators: dict[tuple[str, str, str], Fraction] | None = None
+        self.history: Any = None
+        """The registration history (`ersl.data.history.History`) when a record carries
+        `registered`, `replaces` or `withdraws`; else None."""
+        self.as_of: date | None = None
+        """The date the records were selected as of (`read_data(as_of=…)`), or None."""
 
     # ------------------------------------------------------------------ types
     def info(self, type_name: str) -> TypeInfo:
@@ -394,7 +400,7 @@ class Dataset:
         if listed:
             lines[0] += ":"
             for d in self.skipped[:listed]:
-                where = f"{d.span.file}:{d.span.line}" if d.span.line else d.span.file
+                where = place(d.span.file, d.span.line) if d.span.line else d.span.file
                 lines.append(f"  {where}: {_REASONS.get(d.code, d.code)} — {d.message}")
             more = len(self.skipped) - listed
             if more > 0:
@@ -464,4 +470,9 @@ _REASONS = {
     "E0813": "wrong number of CSV cells",
     "E0814": "conflicting attribute",
     "E0815": "duplicate indicator result",
+    "E0820": "correction of an unknown record",
+    "E0821": "correction before the record",
+    "E0822": "record corrected twice",
+    "E0823": "correction without a date",
+    "E0824": "registered before it happened",
 }

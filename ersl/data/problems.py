@@ -13,7 +13,7 @@ import re
 
 from ersl.diagnostics import Diagnostic, Note, SourceCache
 from ersl.errors import ErslError
-from ersl.span import Span
+from ersl.span import Span, is_rows_file
 
 #: How many errors are shown before "… and N more".
 MAX_ERRORS = 50
@@ -63,6 +63,9 @@ def fetch_lines(wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
     found: dict[str, dict[int, str]] = {}
     for file, numbers in wanted.items():
         got: dict[int, str] = {}
+        if is_rows_file(file):  # Parquet: rows, no text to quote
+            found[file] = got
+            continue
         last = max(numbers)
         try:
             with open(file, encoding="utf-8-sig", errors="replace", newline="") as fh:

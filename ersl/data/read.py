@@ -24,8 +24,11 @@ from typing import Any
 from ersl.data.check import Checks
 from ersl.data.dataset import Dataset
 from ersl.data.excel import SEPARATOR_NAMES, decimal_point, delimiter, is_number
+from ersl.data.history import META_FIELDS, Withdrawal, select
 from ersl.data.problems import MAX_ERRORS, Problem
+from ersl.data.read_parquet import read_parquet
 from ersl.data.records import Record, TypeInfo
+from ersl.data.registration import read_registered
 from ersl.data.values import (
     Bad,
     Layout,
@@ -64,27 +67,40 @@ class _Reader(Checks):
         self.decoder = json.JSONDecoder(parse_float=json_number, parse_constant=no_constant)
         self.enums = enums
         self._dropped_ids: dict[str, set[str]] = {}
+        # Registration fields (ersl.data.history): per id() of a record, its
+        # (registered, replaces); the withdrawals; the date to select as of.
+        self.meta: dict[int, tuple[date | None, str | None]] = {}
+        self.withdrawals: list[Withdrawal] = []
+        self.as_of: date | None = None
         self.blank_lines: list[tuple[str, int]] = []  # blank CSV lines: skipped and counted
 
     # ------------------------------------------------------------------ paths
     def read_path(self, path: str | os.PathLike) -> None:
-        """Read a JSON Lines file, a CSV file or a folder of CSV files."""
+        """Read a JSON Lines, CSV or Parquet file, or a folder of CSV and Parquet files."""
         shown = os.fspath(path)
         p = Path(path)
         if is_dir(p):
-            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix == ".csv")
+            files = sorted(
+                f for f in p.iterdir() if f.is_file() and f.suffix in (".csv", ".parquet")
+            )
             if not files:
                 self.fatal(
                     "E0800",
-                    f"the folder {shown} holds no CSV files",
+                    f"the folder {shown} holds no CSV files (nor Parquet files)",
                     shown,
-                    "a data folder holds one `<type>.csv` file per record type, e.g. visit.csv",
+                    "a data folder holds one `<type>.csv` (or `<type>.parquet`) file per "
+                    "record type, e.g. visit.csv",
                 )
             for f in files:
-                self.read_csv(os.path.join(shown, f.name), f.stem)
+                if f.suffix == ".parquet":
+                    read_parquet(self, os.path.join(shown, f.name), f.stem)
+                else:
+                    self.read_csv(os.path.join(shown, f.name), f.stem)
         elif is_file(p):
             if p.suffix == ".csv":
                 self.read_csv(shown, p.stem)
+            elif p.suffix == ".parquet":
+                read_parquet(self, shown, p.stem)
             else:
                 self.read_jsonl(shown)
         else:
@@ -171,7 +187,7 @@ class _Reader(Checks):
             try:
                 append(build(obj, file, number))
             except _NOT_QUICK:
-                self._problems(layouts[type_name], obj.items(), file, number)
+                self._slow(layouts[type_name], obj, file, number)
 
     def _parse(self, file: str, number: int, line: str) -> Any:
         """The JSON value on one line, or `_SKIP` for a blank line or malformed JSON (reported)."""
@@ -252,16 +268,44 @@ class _Reader(Checks):
         try:
             record = layout.build(raw, file, line)
         except _NOT_QUICK:
-            return self._problems(layout, raw.items(), file, line)
+            return self._slow(layout, raw, file, line)
         self.recs[layout.info.data_name].append(record)
 
-    def _problems(self, layout: Layout, items: Any, file: str, line: int) -> None:
-        """Describe every problem of one record (slow path); keep it if there are none."""
+    def _slow(self, layout: Layout, raw: dict[str, Any], file: str, line: int) -> None:
+        """A record the quick build refused: its registration fields taken apart
+        (`ersl.data.registration`), then every problem described (`_problems`)."""
+        index = layout.info.index
+        if not any(k in raw and k not in index for k in META_FIELDS):
+            self._problems(layout, raw.items(), file, line)
+            return
+        read_registered(self, layout, raw, file, line)
+
+    def finish(self):
+        """Select the records in force as of the date (`ersl.data.history`), then check
+        them as a whole and build the `Dataset` (phases 2–6)."""
+        history = None
+        if self.meta or self.withdrawals:
+            history = select(self, self.recs, self.infos, self.meta, self.withdrawals, self.as_of)
+        dataset = super().finish()
+        dataset.history = history
+        dataset.as_of = self.as_of
+        return dataset
+
+    def _problems(
+        self,
+        layout: Layout,
+        items: Any,
+        file: str,
+        line: int,
+        problems: list[Problem] | None = None,
+    ) -> Record | None:
+        """Describe every problem of one record (slow path); keep and return it if there
+        are none. ``problems`` are found already (in its registration fields)."""
         info = layout.info
         index = info.index
         converters = layout.converters
         values = layout.defaults.copy()
-        problems: list[Problem] = []
+        problems = list(problems or ())
         for key, raw in items:
             i = index.get(key)
             if i is None:
@@ -326,15 +370,15 @@ class _Reader(Checks):
                 )
         if not problems:
             i = info.id_index
-            self.recs[info.data_name].append(
-                layout.make(info, "" if i is None else values[i], tuple(values), file, line)
-            )
-            return
+            record = layout.make(info, "" if i is None else values[i], tuple(values), file, line)
+            self.recs[info.data_name].append(record)
+            return record
         self.bad_records += 1
         for p in problems:
             self.problem(p)
         if info.id_index is not None and isinstance(values[info.id_index], str):
             self.bad_ids.setdefault(info.name, set()).add(values[info.id_index])
+        return None
 
     def _unknown_field(self, info: TypeInfo, key: str, raw: Any, file: str, line: int) -> Problem:
         help = did_you_mean(key, info.fields)
@@ -409,7 +453,7 @@ class _Reader(Checks):
                         )
                     )
                 seen.add(name)
-                if name not in info.index:
+                if name not in info.index and name not in META_FIELDS:
                     file_problems.append(self._unknown_field_column(info, name, file))
             for i in layout.required:
                 if info.fields[i] not in seen:
@@ -510,7 +554,10 @@ def _type_help(type_name: Any, known: list[str]) -> str | None:
 
 
 def read_data(
-    paths: Iterable[str | os.PathLike], contract: Any, skip_invalid: bool = False
+    paths: Iterable[str | os.PathLike],
+    contract: Any,
+    skip_invalid: bool = False,
+    as_of: date | None = None,
 ) -> Dataset:
     """Read and validate event data for a checked contract (SPEC §5).
 
@@ -520,6 +567,8 @@ def read_data(
     record types and how each field is read. Raises `ErslError` listing every
     problem (the first 50, then a count); with ``skip_invalid`` bad records are
     left out and listed in ``Dataset.skipped`` instead (unreadable paths still raise).
+    ``as_of`` keeps only the records registered on or before that date, each in its
+    latest version as of it (``ersl.data.history``; None: every registered record).
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -530,6 +579,7 @@ def read_data(
     gc.disable()
     try:
         reader = _Reader(symbols_of(contract), skip_invalid)
+        reader.as_of = as_of
         for path in paths:
             reader.read_path(path)
         dataset = reader.finish()

@@ -18,7 +18,7 @@ from typing import Any
 
 from ersl import types as T
 from ersl.exact import format_decimal
-from ersl.span import Span
+from ersl.span import Span, place
 from ersl.types import snake_case
 
 #: Patient fields that never vary; every other Patient field is a time-varying attribute.
@@ -151,8 +151,8 @@ class Record:
 
     @property
     def location(self) -> str:
-        """``file:line`` of the record."""
-        return f"{self._file}:{self._line}"
+        """``file:line`` of the record (``file:row N`` for a Parquet file)."""
+        return place(self._file, self._line)
 
     @property
     def has_synthetic_id(self) -> bool:

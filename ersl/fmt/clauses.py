@@ -82,6 +82,7 @@ KEYWORDS = {
     "period_clause": "period",
     "extend_clause": "extend",
     "test_period": "period",
+    "test_as_of": "as of",
     "param": "param",
     "given_file": "given",
     "given_block": "given",
@@ -189,6 +190,8 @@ def _builder(p: BlockPrinter, decl: object, rule: str, tree, counters: dict) -> 
         return _value(p, lambda: ["to ", expr(node[0]), " when ", expr(node[1])], node)
     if rule == "test_period":
         return _text(p, decl.period.text)
+    if rule == "test_as_of":
+        return _text(p, decl.as_of.isoformat())
     if rule == "param":
         param = decl.params[counters["param"]]
         counters["param"] += 1

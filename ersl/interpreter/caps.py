@@ -11,6 +11,7 @@ from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
 from ersl.interpreter.batch_base import Fallback, attempt, true_rows
 from ersl.interpreter.drafts import LineDraft
+from ersl.interpreter.engine import cap_measure, cap_totals
 from ersl.interpreter.env import Env
 from ersl.interpreter.units import line_periods, valid_range
 
@@ -38,8 +39,10 @@ def cap_lines(settler, cap: ast.Cap) -> list[LineDraft]:
             env = Env({q: provider}, period.end, period)
             try:
                 a_total = capped_total(settler, cap, payments, provider, period)
+                measure = cap_measure(settler, cap, provider, period)
                 try:
-                    measure = Fraction(ev._operand(cap.measure, env))
+                    if measure is None:
+                        measure = Fraction(ev._operand(cap.measure, env))
                 except EvalError as error:
                     if error.code == "E0905":  # the measure divides by zero: no line
                         continue
@@ -79,6 +82,14 @@ def capped_total(settler, cap: ast.Cap, payments, provider, period: Period) -> F
     provider in the period that match `where` and are not covered by a bundle."""
     amounts = []
     for payment in payments:
+        by_provider = cap_totals(settler, cap, payment)
+        if by_provider is not None:
+            amounts.extend(
+                total
+                for day, total in by_provider.get(provider.id, ())
+                if period.start <= day <= period.end
+            )
+            continue
         blocks = settler.blocks_of(payment)
         if blocks is not None:
             try:

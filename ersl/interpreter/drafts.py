@@ -41,3 +41,28 @@ class LineDraft:
     def rounded_units(self, increment: Fraction, mode: str) -> Fraction:
         """The sum of the units each rounded (for `rounding … per unit`)."""
         return exact_sum(round_to(u, increment, mode) for u in self.units)
+
+
+@attrs.define
+class TalliedLineDraft(LineDraft):
+    """A line settled by the columnar engine: no unit objects, only each distinct unit
+    amount with how many units have it (`tally`), or, when units are rounded per line,
+    the count and exact total."""
+
+    tally: tuple = ()
+    unit_count: int = 0
+    total: Fraction = Fraction(0)
+
+    @property
+    def exact(self) -> Fraction:
+        """The exact total of the line."""
+        return self.total
+
+    @property
+    def count(self) -> int:
+        """The number of units."""
+        return self.unit_count
+
+    def rounded_units(self, increment: Fraction, mode: str) -> Fraction:
+        """The sum of the units each rounded (for `rounding … per unit`)."""
+        return exact_sum(round_to(amount, increment, mode) * n for amount, n in self.tally)

@@ -65,6 +65,16 @@ def _parameters(run, name: str, period) -> list[dict]:
 
 def explain(statement, payee: str, name: str, period: str | None = None) -> dict:
     """The explanation tree of one line (raises ErslError if there is no such line)."""
+    matches = matching_lines(statement, payee, name, period)
+    tree = {"format": FORMAT, "lines": [explain_line(statement, line) for line in matches]}
+    if len(matches) > 1:
+        tree["sum"] = _sum(matches)
+    return tree
+
+
+def matching_lines(statement, payee: str, name: str, period: str | None = None) -> list:
+    """The statement's lines of a payee and name (and period), or E0911 saying what
+    there is."""
     matches = [
         line
         for line in statement.lines
@@ -76,10 +86,7 @@ def explain(statement, payee: str, name: str, period: str | None = None) -> dict
             f'the statement has no line "{name}" for {payee}' + (f" in {period}" if period else ""),
             _no_line_help(statement, payee, name),
         )
-    tree = {"format": FORMAT, "lines": [_explain_line(statement, line) for line in matches]}
-    if len(matches) > 1:
-        tree["sum"] = _sum(matches)
-    return tree
+    return matches
 
 
 def _no_line_help(statement, payee: str, name: str) -> str:
@@ -143,7 +150,7 @@ def _record_ids(units) -> dict | None:
     ids: dict[str, None] = {}
     kinds: set[str] = set()
     for unit in units:
-        kind, identity = _record_of(unit)
+        kind, identity = record_of(unit)
         kinds.add(kind)
         ids.setdefault(identity)
     if not ids:
@@ -155,7 +162,7 @@ def _record_ids(units) -> dict | None:
     }
 
 
-def _record_of(unit) -> tuple[str, str]:
+def record_of(unit) -> tuple[str, str]:
     """(kind, id) of what a unit is about: its event, span or episode, else the listed
     patient or the provider."""
     if unit.record is not None:
@@ -166,7 +173,7 @@ def _record_of(unit) -> tuple[str, str]:
     return "provider", unit.payee.id
 
 
-def _explain_line(statement, line) -> dict:
+def explain_line(statement, line) -> dict:
     run = statement.run
     draft = statement.explanations[(line.payee, line.period, line.name)]
     decl = draft.decl
@@ -282,11 +289,39 @@ def render_text(tree: dict) -> str:
     return "\n".join(out)
 
 
+def _render_correction(c: dict) -> list[str]:
+    """The correction part of a correction line: due, paid, and what changed it."""
+    since = f" as of {c['paid_as_of']}" if c.get("paid_as_of") else ""
+    out = [f"  correction: due {c['due']} kr − paid {c['paid']} kr = {c['amount']} kr"]
+    if c["paid_in"]:
+        out.append(f"  paid{since} in: {', '.join(c['paid_in'])}")
+    else:
+        out.append(f"  no earlier statement held this line (known{since or ' then'})")
+    if c.get("note"):
+        out.append(f"  {c['note']}")
+    elif c["changes"]:
+        out.append("  changed by:")
+        for change in c["changes"]:
+            then = ", ".join(f'"{n}"' for n in change["lines_then"]) or "no line"
+            now = ", ".join(f'"{n}"' for n in change["lines_now"]) or "no line"
+            out.append(f"    {change['record']}")
+            out.append(f"      behind {then} then, {now} now")
+    elif c["paid_in"]:
+        out.append("  no record registered since changed it (the contract or parameters did)")
+    else:
+        out.append("  first settled here (a part of a longer period, e.g. a yearly cap)")
+    return out
+
+
 def _render_line(item: dict) -> list[str]:
     line = item["line"]
     out = [
         f'"{line["name"]}" for {line["payee"]}, {line["period"]}: {line["amount"]} kr ({line["kind"]})'
     ]
+    if "correction" in item:
+        out += _render_correction(item["correction"])
+    if "source" not in item:  # a correction of a line no longer due
+        return out
     out.append(f"  source: {item['source']['at']}")
     out += [f"    {text}" for text in item["source"]["text"]]
     for param in item.get("parameters", []):
@@ -357,4 +392,4 @@ def _plural(kind: str) -> str:
     return kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
 
 
-__all__ = ["explain", "render_text", "ErslError"]
+__all__ = ["explain", "explain_line", "matching_lines", "render_text", "ErslError"]

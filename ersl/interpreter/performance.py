@@ -11,6 +11,7 @@ from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.batch_aggregates import expand
 from ersl.interpreter.batch_base import Batch, Fallback, attempt
 from ersl.interpreter.drafts import LineDraft
+from ersl.interpreter.engine import indicator_counts as indicator_counts_columnar
 from ersl.interpreter.env import Env
 from ersl.interpreter.units import line_periods, valid_range
 from ersl.interpreter.values import DurationValue, RateValue
@@ -41,10 +42,14 @@ def indicator_counts(settler, indicator: ast.Indicator, provider, period: Period
     if indicator.reported:
         value = settler.run.data.indicator_value(provider, indicator.name, period.label)
         return (None if value is None else Fraction(value)), None, None
-    try:
-        population, numerator = _counts_in_batch(settler.run, indicator, provider, period)
-    except Fallback:
-        population, numerator = _counts(settler, indicator, provider, period)
+    counted = indicator_counts_columnar(settler, indicator, provider, period)
+    if counted is not None:
+        population, numerator = counted
+    else:
+        try:
+            population, numerator = _counts_in_batch(settler.run, indicator, provider, period)
+        except Fallback:
+            population, numerator = _counts(settler, indicator, provider, period)
     result = None if population == 0 else Fraction(numerator, population)
     return result, population, numerator
 

@@ -177,6 +177,13 @@ class Run:
         """Evaluate in batches where possible; False evaluates every unit and aggregate
         one by one (the reference the batches are tested against)."""
         self.bulk_fallbacks: list[str] = []
+        self.engine = "reference"
+        """`columnar` settles the payments the columnar compiler handles with DuckDB
+        (`ersl.interpreter.engine`); `reference` uses the batch path for all."""
+        self.engine_report: dict[str, str] = {}
+        """Per payment settled in a columnar run: `columnar`, or why the batch path did."""
+        self.columnar = None
+        """The run's `ersl.columnar.ColumnarEngine` (its DuckDB tables), made on first use."""
         """What had to be settled unit by unit after a batch gave up (for tests)."""
         self.settler = None
         self._p4p = None

@@ -22,6 +22,7 @@ from ersl.interpreter.arithmetic import EvalError, rate_times_duration
 from ersl.interpreter.bundles import compute_episodes, coverage_by
 from ersl.interpreter.demands import check_required, unsettled_lines
 from ersl.interpreter.drafts import LineDraft
+from ersl.interpreter.engine import columnar_lines
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.explain import explain
 from ersl.interpreter.units import (
@@ -61,6 +62,10 @@ class Settler:
         self._indicators: dict[tuple[str, Period], dict[str, Fraction]] = {}
         run.settler = self  # `paid`, indicator results and episodes are read through it
         run.episodes_of = self.episodes_of
+        self.columnar_plans: dict[str, tuple] = {}
+        """Capped payments the columnar engine settled: (plan, days), for their caps."""
+        self.columnar_caps: dict[tuple[str, str], dict | None] = {}
+        """A cap's totals per provider and day from a columnar payment (or None)."""
         self.units_by_payee: dict[str, dict] = {}
         """Capped payments' units grouped by payee (caps look them up per provider)."""
         self.keep_units = True
@@ -144,7 +149,11 @@ class Settler:
         """The payment's lines settled in batches (tried once), or None."""
         if payment.name not in self._bulk:
             capped = payment.name in self._capped()
-            self._bulk[payment.name] = bulk.payment_lines(self, payment, capped)
+            drafts = columnar_lines(self, payment, capped)
+            if drafts is None:
+                drafts = bulk.payment_lines(self, payment, capped)
+                self.run.engine_report.setdefault(payment.name, "batch path")
+            self._bulk[payment.name] = drafts
         return self._bulk[payment.name]
 
     def store_blocks(self, name: str, blocks: list) -> None:

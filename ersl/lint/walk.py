@@ -15,16 +15,7 @@ from ersl import ast
 
 def children(node: ast.Node) -> Iterator[ast.Node]:
     """The nodes directly inside `node`, in field order."""
-    for field in attrs.fields(type(node)):
-        if field.name == "span":
-            continue
-        value = getattr(node, field.name)
-        if isinstance(value, ast.Node):
-            yield value
-        elif isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, ast.Node):
-                    yield item
+    return ast.children(node)
 
 
 def nodes(root: ast.Node | None) -> Iterator[ast.Node]:

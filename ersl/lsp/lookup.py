@@ -60,11 +60,7 @@ class Target:
 
 def children(node: ast.Node) -> Iterator[ast.Node]:
     """The nodes directly inside `node`, in source order."""
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, ast.Node) and not isinstance(item, ast.Comment):
-                yield item
+    return (item for item in ast.children(node) if not isinstance(item, ast.Comment))
 
 
 def chain_at(module: ast.Module, line: int, column: int) -> list[ast.Node]:

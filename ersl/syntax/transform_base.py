@@ -36,7 +36,7 @@ _SINGLE_CLAUSES = {
     "performance": ("bonus", "penalty", "indicators", "unreported", "valid"),
     "bundle": ("trigger", "price", "includes", "warranty", "valid"),
     "warranty": ("covers", "period", "extend"),
-    "test": ("period", "given", "expect"),
+    "test": ("period", "as of", "given", "expect"),
     "property": ("for", "check", "every", "period"),
 }
 

@@ -8,6 +8,7 @@ from lark import v_args
 from ersl import ast
 from ersl.syntax.transform_base import (
     AstBuilder,
+    Clause,
     all_present,
     clause_rule,
     first,
@@ -33,10 +34,21 @@ class ContractTestRules(AstBuilder):
     def test(self, meta, children):
         name, c, params = self._parts("test", children)
         return ast.Test(
-            name, c.get("period"), params, c.get("given"), c.get("expect"), span=self._span(meta)
+            name,
+            c.get("period"),
+            params,
+            c.get("given"),
+            c.get("expect"),
+            as_of=c.get("as of"),
+            span=self._span(meta),
         )
 
     test_period = clause_rule("period", first)
+
+    def test_as_of(self, meta, children):
+        (day,) = children
+        return Clause("as of", self._date(day), self._span(meta))
+
     period_point = value_rule(first_str)
 
     def period_spec(self, meta, children):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -179,11 +180,17 @@ def _reader(symbols) -> _GivenReader:
 
 
 def read_given(
-    records: list[GivenData], contract, sources=None, origin: str = "<given>"
+    records: list[GivenData],
+    contract,
+    sources=None,
+    origin: str = "<given>",
+    as_of: date | None = None,
 ) -> Dataset:
-    """A validated `Dataset` of in-memory records (raises `ErslError` with their spans)."""
+    """A validated `Dataset` of in-memory records (raises `ErslError` with their spans),
+    as known on ``as_of`` when given."""
     symbols = symbols_of(contract)
     reader = _reader(symbols)
+    reader.as_of = as_of
     reader.point_at(records)
     for number, record in enumerate(records, 1):
         file, line = (

@@ -9,6 +9,7 @@ does not load or check has an `error` instead of cases.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import attrs
@@ -30,6 +31,8 @@ class Options:
     max_size: int = 6
     coverage: bool = False
     colour: bool = False
+    as_of: date | None = None
+    """`ersl test --as-of`: test blocks settle their data as known on this date."""
 
 
 @attrs.define(eq=False)

@@ -27,7 +27,7 @@ def run_test(case: TestCase, options: Options) -> Outcome:
     test = case.node
     sources = case.file.checked.loaded.sources
     try:
-        statement, period = settle_test(case)
+        statement, period = settle_test(case, options.as_of)
     except ErslError as error:
         return Outcome(case, FAILED, error_text(case, error, options.colour))
     hits = set()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ersl import ast
@@ -64,19 +65,21 @@ def params_of(case: TestCase, contract, params: tuple[ast.Param, ...]) -> dict[s
     return result
 
 
-def given_data(case: TestCase, checked):
-    """The data of a test: its `given` records, its data file, or nothing."""
+def given_data(case: TestCase, checked, as_of: date | None = None):
+    """The data of a test: its `given` records, its data file, or nothing (as known on
+    ``as_of``, when given: docs/reference/time.md)."""
     given = case.node.given
     sources = checked.loaded.sources
     if isinstance(given, str):
         confined(case, given, case.node.span)
-        return read_data([case.file.path.parent / given], checked)
+        return read_data([case.file.path.parent / given], checked, as_of=as_of)
     records = from_block(given or (), checked.symbols)
-    return read_given(records, checked, sources=sources)
+    return read_given(records, checked, sources=sources, as_of=as_of)
 
 
-def settle_test(case: TestCase):
-    """Settle a test's data for its period: (statement, run period)."""
+def settle_test(case: TestCase, as_of: date | None = None):
+    """Settle a test's data for its period (as known on ``as_of``): (statement, run
+    period)."""
     checked = case.file.checked
     contract = Contract(checked)
     test = case.node
@@ -91,7 +94,8 @@ def settle_test(case: TestCase):
                 test.span,
             )
         )
-    data = given_data(case, checked)
+    # The test's own `as of` wins over `ersl test --as-of`.
+    data = given_data(case, checked, test.as_of if test.as_of is not None else as_of)
     # coverage reads every unit's trace (bands and weights that priced it)
     params = params_of(case, contract, test.params)
     statement = contract.settle(data, period, params, keep_units=True)

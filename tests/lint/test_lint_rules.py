@@ -846,6 +846,80 @@ hit(
 miss("the default scores 0", "L206", UNREPORTED % ("", "linear 60 % to 90 %"))
 miss("only paid for reporting", "L206", UNREPORTED % ("  unreported excluded", "if reported"))
 
+# ------------------------------------------------------------------ L160 period result moves later
+hit(
+    "a look-ahead window",
+    "L160",
+    """
+    payment "Återbesök" {
+      kind   variable
+      per    Visit v where count(Visit x where x.patient == v.patient within 30 days after) > 1
+      amount 100 kr
+    }
+    """,
+    6,
+    67,
+    "within 30 days after",
+    ['payment "Återbesök" counts records dated after', "can move when later periods"],
+)
+hit(
+    "the end of spans chosen by start",
+    "L160",
+    """
+    payment "Medel" {
+      kind   variable
+      per    provider q each year
+      amount 1 kr * mean(days(e.end - e.start) for Enrolment e where e.provider == q)
+    }
+    """,
+    7,
+    22,
+    "days(e.end - e.start) for Enrolment e",
+    ["reads the end of Enrolment spans chosen by their start"],
+)
+hit(
+    "the end read through a function",
+    "L160",
+    """
+    function tid(e: Enrolment): decimal = days(e.end - e.start) + 1
+    payment "Medel" {
+      kind   variable
+      per    provider q each year
+      amount 1 kr * mean(tid(e) for Enrolment e where e.provider == q)
+    }
+    """,
+    8,
+    22,
+    "tid(e) for Enrolment e",
+    ["reads the end of Enrolment spans"],
+)
+miss(
+    "a look-back window",
+    "L160",
+    """
+    payment "Återbesök" {
+      kind   variable
+      per    Visit v where count(Visit x where x.patient == v.patient within 30 days before) > 1
+      amount 100 kr
+    }
+    """,
+)
+miss(
+    "spans chosen by the end (the ASiH way)",
+    "L160",
+    """
+    function tid(e: Enrolment): decimal = days(e.end - e.start) + 1
+    function avslutad(e: Enrolment, q: Provider): bool =
+      e.provider == q and e.end != none and year(e.end) == year(today)
+    payment "Medel" {
+      kind   variable
+      per    provider q each year
+      amount 1 kr * mean(tid(e) for Enrolment e where avslutad(e, q)
+                                 within today - 2000-01-01 before today)
+    }
+    """,
+)
+
 # ------------------------------------------------------------------ L201 variable without cap
 hit(
     "uncapped visit fee",

@@ -1,0 +1,165 @@
+"""The compiler of the columnar engine: expressions (`ersl.columnar.expr`) with
+aggregates — `count`/`exists`/`sum` over events or listed patients, as correlated
+subqueries — and membership of code sets.
+
+Kept apart from `expr` so that each module stays small; `plan` and `provider` use
+`Compiler` from here.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ersl import ast
+from ersl.columnar import expr
+from ersl.columnar.expr import Scope, Val, quote
+from ersl.columnar.values import Duration, NotCompiled
+
+
+class Compiler(expr.Compiler):
+    """`expr.Compiler` with aggregates and code sets."""
+
+    def _c_Call(self, node: ast.Call, scope: Scope) -> Val:
+        kind, target = self.refs[id(node)]
+        if kind == "builtin" and target in ("count", "exists", "sum") and node.args:
+            if isinstance(node.args[0], ast.AggregateArg) and len(node.args) == 1:
+                return aggregate(self, node, target, scope)
+        return super()._c_Call(node, scope)
+
+    def _in(self, node: ast.Binary, scope: Scope) -> Val:
+        right = node.right
+        if isinstance(right, ast.Name) and self.refs.get(id(right), ("",))[0] == "codeset":
+            codeset = self.symbols.codesets[self.refs[id(right)][1]]
+            return in_codeset(self, node, codeset, scope)
+        return super()._in(node, scope)
+
+
+def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val:
+    """`count`/`exists`/`sum` over a collection as a correlated subquery: listed
+    patients at a provider on `today`, or the events in the window (`within N days`
+    of `today` or of an anchor, or the enclosing period). The members see the unit's
+    bindings and date; a check in the collection makes the unit's checks hold."""
+    arg = node.args[0]
+    collection = arg.collection
+    sub = type(compiler)(compiler.store, compiler.symbols, compiler.facts, compiler.consts)
+    sub.alias_base = compiler.alias_base + 1
+    sub.guard_checks = False
+    alias = f"m{sub.alias_base}"
+    sub.joins_prefix = alias
+    bindings = dict(scope.bindings)
+    if isinstance(collection, ast.ListedCollection):
+        if collection.within is not None:
+            raise NotCompiled("listed patients within a window")
+        at = compiler.strict(compiler.compile(collection.at, scope))
+        if at.kind != "entity" or at.entity != "Provider":
+            raise NotCompiled("listed patients at something other than a provider")
+        bindings[collection.var.name] = Val(f"{alias}.pat", "entity", entity="Patient")
+        inner = Scope(bindings, scope.today, scope.depth, scope.period)
+        cond = "TRUE" if collection.where is None else sub.condition(collection.where, inner)
+        value = None if arg.value is None else sub.strict(sub.compile(arg.value, inner))
+        source = f"{compiler.store.listing()} {alias} {' '.join(sub.joins)}"
+        window = (
+            f"{alias}.prov = {at.sql} AND {alias}.s <= {scope.today} AND {scope.today} <= {alias}.e"
+        )
+    else:
+        type_name = collection.type.name
+        info = compiler.store.data.info(type_name)
+        if info.kind not in ("event", "span"):
+            raise NotCompiled(f"an aggregate over {type_name}")
+        low, high = _window(compiler, collection.within, scope)
+        bindings[collection.var.name] = Val(alias, "event", entity=type_name)
+        inner = Scope(bindings, scope.today, scope.depth, scope.period)
+        cond = "TRUE" if collection.where is None else sub.condition(collection.where, inner)
+        value = None if arg.value is None else sub.strict(sub.compile(arg.value, inner))
+        fields = frozenset(sub.event_fields.get(alias, ()))
+        table, _ = compiler.store.event_table(type_name, fields)
+        source = f"{table} {alias} {' '.join(sub.joins)}"
+        window = f"{alias}.d BETWEEN {low} AND {high}"
+    if sub.checks:
+        compiler.checks.append(
+            f"coalesce((SELECT bool_or({' OR '.join(sub.checks)}) FROM {source} "
+            f"WHERE {window}), FALSE)"
+        )
+    if how == "exists":
+        return Val(f"EXISTS (SELECT 1 FROM {source} WHERE {window} AND {cond})", "bool")
+    if how == "count":
+        return Val(
+            f"(SELECT CAST(count(*) AS HUGEINT) FROM {source} WHERE {window} AND {cond})", "num"
+        )
+    if value is None or value.kind not in ("num", "rate"):
+        raise NotCompiled("a sum of something that is not a number")
+    return attrs.evolve(
+        value,
+        sql=f"coalesce((SELECT sum({value.sql}) FROM {source} WHERE {window} AND {cond}), 0)",
+    )
+
+
+def _window(compiler: Compiler, within, scope: Scope) -> tuple[str, str]:
+    """The first and last day of an aggregate's window (SQL)."""
+    if within is None:
+        if scope.period is None:
+            raise NotCompiled("an aggregate over the enclosing period here")
+        return scope.period
+    length = None
+    if isinstance(within.length, ast.Quantity):
+        length = compiler.consts.literal(within.length)
+    if not isinstance(length, Duration) or length.unit != "days" or length.count.denominator != 1:
+        raise NotCompiled("a window that is not a whole number of days")
+    anchor = scope.today
+    if within.anchor is not None:
+        val = compiler.strict(compiler.compile(within.anchor, scope))
+        if val.kind != "date":
+            raise NotCompiled("a window anchored on something that is not a date")
+        anchor = val.sql
+    days = int(length.count)
+    if within.direction == "after":
+        return anchor, f"({anchor} + {days})"
+    return f"({anchor} - {days})", anchor
+
+
+def in_codeset(self, node: ast.Binary, codeset, scope: Scope) -> Val:
+    """`code in codeset` (or a set of codes holding one in it), as
+    `ersl.interpreter.codes`: dots removed, upper case; a range compares the code
+    cut to the bounds' length, `X*` is a prefix, else a single code. A none code
+    is in no set."""
+    item = self.compile(node.left, scope)
+    if item.kind not in ("text", "textset"):
+        raise NotCompiled(f"`in` a code set with a {item.kind}")
+    tests = []
+    exact = []
+    for entry in codeset.items:
+        if not entry.low.isascii() or (entry.high is not None and not entry.high.isascii()):
+            raise NotCompiled("a code pattern that is not ASCII")
+        low = entry.low.replace(".", "").upper()
+        if entry.high is not None:
+            high = entry.high.replace(".", "").upper()
+            cut = max(len(low), len(high))
+            tests.append(f"substr({{c}}, 1, {cut}) BETWEEN {quote(low)} AND {quote(high)}")
+        elif low.endswith("*"):
+            tests.append(f"starts_with({{c}}, {quote(low[:-1])})")
+        else:
+            exact.append(quote(low))
+    if exact:
+        tests.append(f"{{c}} IN ({', '.join(exact)})")
+    # codes are compared in ASCII upper case (`upper` of other letters may differ
+    # from Python's): a code that is not ASCII makes the payment fall back
+    ascii_ = "regexp_full_match({x}, '[ -~]*')"
+    plain = "upper(replace({x}, '.', ''))"
+
+    def matches(x: str) -> str:
+        code = plain.format(x=x)
+        return "(" + " OR ".join(t.format(c=code) for t in tests) + ")" if tests else "FALSE"
+
+    if item.kind == "text":
+        self.checks.append(f"({item.sql} IS NOT NULL AND NOT {ascii_.format(x=item.sql)})")
+        test = f"coalesce({matches(item.sql)}, FALSE)"
+    else:
+        self.checks.append(
+            f"coalesce(list_bool_or(list_transform({item.sql}, "
+            f"lambda x: NOT {ascii_.format(x='x')})), FALSE)"
+        )
+        test = (
+            f"coalesce(list_bool_or(list_transform({item.sql}, lambda x: {matches('x')})), FALSE)"
+        )
+    word = "" if node.op == "in" else "NOT "
+    return Val(f"({word}{test})", "bool")

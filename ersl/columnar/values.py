@@ -1,0 +1,65 @@
+"""Neutral compile-time values: what the interpreter's bridge hands the compiler for
+literals and parameters (the compiler does not import the interpreter), and
+`NotCompiled`, the reason a payment has no plan."""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+
+import attrs
+
+from ersl import ast
+
+
+class NotCompiled(Exception):
+    """The compiler has no columnar form for something; the message says what."""
+
+
+@attrs.frozen
+class Rate:
+    """An amount of money (kr, exact) per `day`, `month` or `year`."""
+
+    amount: Fraction
+    per: str
+
+
+@attrs.frozen
+class Duration:
+    """A length of time: `count` days or months (a year is 12 months)."""
+
+    count: Fraction
+    unit: str
+
+
+@attrs.frozen
+class Band:
+    """One band of a table parameter: its kind (`eq`, `range`, `over`, `under`,
+    `else`), its bounds and its value as AST nodes (compiled in the unit's context)."""
+
+    kind: str
+    low: ast.Expr | None
+    high: ast.Expr | None
+    value: ast.Expr
+
+
+@attrs.frozen
+class BandTable:
+    """A table parameter written in the contract: bands tried in order."""
+
+    name: str
+    bands: tuple[Band, ...]
+
+
+@attrs.frozen
+class Mapping:
+    """A table given as input (`--param fee=fees.csv`): exact keys to constant values."""
+
+    name: str
+    values: dict
+
+
+Constant = (
+    Fraction | int | Rate | Duration | str | bool | datetime.date | BandTable | Mapping | None
+)
+"""What a literal or a parameter's value is at compile time."""
