@@ -41,11 +41,16 @@ def _comment(raw: RawComment, path: str) -> ast.Comment:
 
 
 def _attach_docs(decls: list, comments: list[ast.Comment]) -> list:
-    """Give each declaration the `##` lines written directly above it."""
+    """Give each declaration the `##` lines written directly above it — only the first
+    declaration of a line: a second one on the same line has nothing directly above it
+    (and `ersl fmt`, which puts it on a line of its own, must not change that)."""
     docs = {c.span.line: c for c in comments if c.kind == "doc" and c.own_line}
     result = []
+    started: set[int] = set()
     for decl in decls:
-        if not hasattr(decl, "doc"):
+        first_on_line = decl.span.line not in started
+        started.add(decl.span.line)
+        if not hasattr(decl, "doc") or not first_on_line:
             result.append(decl)
             continue
         lines = []

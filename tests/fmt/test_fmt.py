@@ -925,3 +925,12 @@ def test_every_repository_file_is_formatted():
         if format_source(p.read_text(encoding="utf-8")) != p.read_text(encoding="utf-8")
     ]
     assert not unformatted, f"run `ersl fmt` on: {unformatted}"
+
+
+def test_a_doc_comment_belongs_to_the_first_declaration_of_its_line():
+    # found by the fuzz harness: `fmt` puts the second `param` on a line of its own, where
+    # nothing is written above it; it must not have had the doc comment before either
+    source = "## The pot.\nparam a param b: money\n"
+    module = parse(source, "a.ersl")
+    assert [d.doc for d in module.decls] == ["The pot.", None]
+    check_formatting(source)
