@@ -35,17 +35,9 @@ from pathlib import Path
 
 import duckdb
 
-PROFESSIONS = [
-    ("doctor", 40),
-    ("nurse", 30),
-    ("assistant_nurse", 10),
-    ("psychosocial", 6),
-    ("physiotherapist", 8),
-    ("occupational_therapist", 2),
-    ("dietitian", 2),
-    ("other", 2),
-]
-MODES = [("physical", 70), ("home", 5), ("video", 10), ("phone", 10), ("digital", 5)]
+# The visit mix of the small benchmark (same professions and modes, same weights).
+from generate import MODES, PROFESSIONS  # noqa: E402  (benchmarks/ is on the path)
+
 QUALITY = "Kvalitetsområden: måluppfyllelse"
 PENALTY = "Vite kvalitetsområden: måluppfyllelse"
 GUARANTEE = "Medicinsk bedömning inom 3 dagar"
