@@ -26,7 +26,9 @@ from ersl import ast
 from ersl.columnar.compiler import Compiler
 from ersl.columnar.expr import Scope, Val, scaled
 from ersl.columnar.store import Store
+from ersl.columnar.store_tables import TableStore
 from ersl.columnar.values import NotCompiled
+from ersl.data.table_data import TableDataset
 
 
 class Problem(Exception):
@@ -50,7 +52,8 @@ class ColumnarEngine:
     """The columnar engine of one run: its data as DuckDB tables (`Store`)."""
 
     def __init__(self, data, checked) -> None:
-        self.store = Store(data)
+        # Data straight from Parquet keeps its DuckDB tables (`TableStore`).
+        self.store = TableStore(data) if isinstance(data, TableDataset) else Store(data)
         self.checked = checked
 
     def plan(self, payment: ast.Payment, consts, per_unit: bool) -> PaymentPlan:
