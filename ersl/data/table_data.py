@@ -40,9 +40,13 @@ _ROW = "__ersl_row"
 _NUMBERS = (T.DECIMAL, T.MONEY, T.PERCENT, T.PP)
 
 
-class NeedsRecords(Exception):
+class NeedsRecords(BaseException):  # noqa: N818 - a signal, not an error
     """Records of a big type were asked of a `TableDataset`: read the data as records
-    (`TableDataset.as_records`) and settle again."""
+    (`TableDataset.as_records`) and settle again.
+
+    A `BaseException`, so that no `except Exception` on the way (a batch falling back
+    unit by unit) takes it for a problem of the settlement: it always reaches
+    `Contract.settle`."""
 
 
 def sql_type(t: T.Type) -> str:
