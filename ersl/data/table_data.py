@@ -222,9 +222,12 @@ def _clean(tables: _Tables, names: dict[str, str]) -> str | None:
 
 def _big_types(tables: _Tables, rows: dict[str, int]) -> dict[str, str]:
     """The big types (schema name → why): patients, events and spans, types with more
-    than `SMALL_ROWS` rows, and every type that refers to a big one."""
+    than `SMALL_ROWS` rows, and every type that refers to a big one; never a type
+    without rows."""
     big: dict[str, str] = {}
     for data_name, info in tables.infos.items():
+        if not rows[data_name]:
+            continue  # no records: as records, nothing (a batch asks for none)
         if info.name == "Patient":
             big[info.name] = "patients are many"
         elif info.kind in ("event", "span"):
@@ -352,8 +355,8 @@ class TableDataset(Dataset):
 
     def report(self) -> str:
         """What `ersl run --verbose` says of the data."""
-        small = ", ".join(self.small_types()) or "none"
-        return f"DuckDB tables straight from Parquet; read as records: {small}"
+        read = [n for n in self.small_types() if n in self._records and self._records[n]]
+        return f"DuckDB tables straight from Parquet; read as records: {', '.join(read) or 'none'}"
 
     def as_records(self) -> Dataset:
         """The same data read the reference way (the tables are let go first)."""
