@@ -103,6 +103,8 @@ class Contract:
             records = data.as_records_with(bulk_work)
             records.table_report = f"read as records because {need}"
             return self.settle(records, period, params, keep_units, batches, engine)
+        if isinstance(data, TableDataset) and statement.explainer is not None:
+            statement.explainer = _explain_with_records(statement.explainer)
         return statement
 
     def param_value(self, name: str, value: object):
@@ -121,6 +123,23 @@ class Contract:
         if isinstance(wanted, T.TableT) and text.lower().endswith(".csv"):
             return _table_from_csv(name, text, wanted, self)
         return _parse_value(name, text, self.checked)
+
+
+def _explain_with_records(explainer):
+    """An explainer that says, as a usage error, that explaining needs the records (a
+    statement settled from a `TableDataset`, whose big types are tables only)."""
+
+    def explain(statement, *args, **kwargs):
+        try:
+            return explainer(statement, *args, **kwargs)
+        except NeedsRecords as need:
+            raise usage_error(
+                "E0909",
+                f"explaining this line needs the data's records: {need}",
+                "read the data without tables=True to explain lines",
+            ) from None
+
+    return explain
 
 
 def _parse_value(name: str, text: str, checked: CheckedContract):

@@ -278,6 +278,10 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str:
         big = _big_types(tables, rows)
         small = {n for n, info in tables.infos.items() if info.name not in big}
         records = read_types(paths, checked, only=small)
+    except duckdb.Error as error:  # a file DuckDB reads in part: the reader says why
+        con.close()
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "an error"
+        return f"DuckDB could not make the tables ({first})"
     except BaseException:
         con.close()
         raise

@@ -323,3 +323,38 @@ def test_tables_and_records_give_the_same_statement_or_errors(tmp_path_factory, 
     parquet = _parquet(folder, objects)
     contract = api.load(TUTORIAL)
     assert _outcome(parquet, contract, True) == _outcome(parquet, contract, False)
+
+
+def test_explaining_a_line_settled_from_tables_needs_the_records(tmp_path):
+    contract = api.load(TUTORIAL)
+    parquet = _parquet(tmp_path, _objects(EXAMPLES / "tutorial" / "data.jsonl"))
+    data = api.read_data([parquet], contract, tables=True)
+    statement = contract.settle(
+        data, "2019", {"visit_fee": TUTORIAL_FEES.split("=", 1)[1]}, engine="columnar"
+    )
+    assert isinstance(statement.run.data, TableDataset)
+    with pytest.raises(ErslError) as caught:
+        statement.explain(payee="VC1", name="Listningsersättning ålder", period="2019-01")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E0909"
+    assert diagnostic.message.startswith("explaining this line needs the data's records: ")
+    assert diagnostic.help == "read the data without tables=True to explain lines"
+
+
+def test_a_file_duckdb_cannot_read_in_full_is_left_to_the_reader(tmp_path):
+    import duckdb
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    target = folder / "patient.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT 'P' || i AS id, DATE '1950-01-01' + CAST(i % 9000 AS INTEGER) AS birth_date "
+        f"FROM range(200000) t(i)) TO '{target}' (FORMAT parquet)"
+    )
+    con.close()
+    data = bytearray(target.read_bytes())
+    data[1000:200000] = b"Z" * 199000  # the data pages, not the footer: DESCRIBE still works
+    target.write_bytes(bytes(data))
+    reason = read_tables([folder], api.load(TUTORIAL).checked)
+    assert isinstance(reason, str) and reason.startswith("DuckDB could not make the tables (")
