@@ -173,12 +173,14 @@ class TableStore(Store):
                 f"(PARTITION BY a.owner ORDER BY a.since), {date_sql(FOREVER)}) AS until, a.val "
                 f'FROM a JOIN {codes} c ON c."id" = a.owner'
             )
-        source = f"({raw})"
+        # The intervals once (a number column's scale reads them, then its numerators).
+        source = self._create_from("intervals", raw)
         value, join, kind = self._value("val", info.types[info.index[field]], source)
         name = self._create_from(
             "field",
             f"SELECT r.ent, r.since, r.until, {value} AS val FROM {source} r {join}",
         )
+        self.con.execute(f"DROP TABLE {source}")
         self._tables[key] = (name, kind)
         return name, kind
 

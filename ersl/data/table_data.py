@@ -117,6 +117,7 @@ class _Tables:
         self.layouts = {name: Layout(info, self.enums) for name, info in self.infos.items()}
         #: per data name: (SQL of the rows of one file, …)
         self.parts: dict[str, list[str]] = {name: [] for name in self.infos}
+        self.files: list[str] = []  # by number
 
     def add_file(self, number: int, file: str, stem: str) -> str | None:
         """Check one file's rows; remember how to select its converted rows."""
@@ -165,23 +166,21 @@ class _Tables:
             layout.attribute_indexes,
             layout.span_indexes,
         )
-        bad = self.con.execute(
-            f"SELECT min({_ROW}) FROM {source} WHERE ({where}) AND NOT coalesce(({plan.ok}), FALSE)"
-        ).fetchall()[0][0]
-        if bad is not None:
-            return f"{file}:row {bad} needs the reader's own checks"
         values = [
             f"{_column_sql(p, t)} AS {quote_name(f)}"
             for p, f, t in zip(plan.fields, info.fields, info.types, strict=True)
         ]
+        # One scan: the converted values and whether the row passes (`create` looks).
         self.parts[data_name].append(
-            f"SELECT {number} AS __file, {_ROW} AS __row, {', '.join(values)} "
+            f"SELECT {number} AS __file, {_ROW} AS __row, "
+            f"coalesce(({plan.ok}), FALSE) AS __ok, {', '.join(values)} "
             f"FROM {source} WHERE {where}"
         )
         return None
 
-    def create(self, data_name: str) -> str:
-        """CREATE the table of a type (every file's rows; empty without any)."""
+    def create(self, data_name: str) -> tuple[str, str | None]:
+        """CREATE the table of a type (every file's rows; empty without any); its name,
+        and why not, if a row does not pass the reader's row checks."""
         info = self.infos[data_name]
         name = f"data_{data_name}"
         parts = self.parts[data_name]
@@ -190,10 +189,19 @@ class _Tables:
                 f"{quote_name(f)} {sql_type(t)}"
                 for f, t in zip(info.fields, info.types, strict=True)
             )
-            self.con.execute(f"CREATE TABLE {name} (__file INTEGER, __row BIGINT, {columns})")
-        else:
-            self.con.execute(f"CREATE TABLE {name} AS {' UNION ALL '.join(parts)}")
-        return name
+            self.con.execute(
+                f"CREATE TABLE {name} (__file INTEGER, __row BIGINT, __ok BOOLEAN, {columns})"
+            )
+            return name, None
+        self.con.execute(f"CREATE TABLE {name} AS {' UNION ALL '.join(parts)}")
+        bad = self.con.execute(
+            f"SELECT __file, min(__row) FROM {name} WHERE NOT __ok GROUP BY __file "
+            "ORDER BY __file LIMIT 1"
+        ).fetchall()
+        if bad:
+            number, row = bad[0]
+            return name, f"{self.files[number]}:row {row} needs the reader's own checks"
+        return name, None
 
 
 def _clean(tables: _Tables, names: dict[str, str]) -> str | None:
@@ -262,12 +270,18 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str:
     try:
         con.execute("SET enable_progress_bar = false")
         tables = _Tables(con, checked)
+        tables.files = [file for file, _ in files]
         for number, (file, stem) in enumerate(files):
             reason = tables.add_file(number, file, stem)
             if reason:
                 con.close()
                 return reason
-        names = {data_name: tables.create(data_name) for data_name in tables.infos}
+        names = {}
+        for data_name in tables.infos:
+            names[data_name], reason = tables.create(data_name)
+            if reason:
+                con.close()
+                return reason
         reason = _clean(tables, names)
         if reason:
             con.close()
