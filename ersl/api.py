@@ -341,7 +341,7 @@ def read_data(
             if isinstance(found, TableDataset):
                 found.table_report = found.report()
                 return found
-            reason = found
+            reason = found  # None: not all Parquet, nothing to say
     with bulk_work():
         data = _read_data(paths, checked, skip_invalid=skip_invalid, as_of=as_of)
     if reason is not None:

@@ -256,8 +256,9 @@ def _big_types(tables: _Tables, rows: dict[str, int]) -> dict[str, str]:
     return big
 
 
-def read_tables(paths: Any, checked: Any) -> TableDataset | str:
-    """The data as DuckDB tables (`TableDataset`), or why it must be read as records."""
+def read_tables(paths: Any, checked: Any) -> TableDataset | str | None:
+    """The data as DuckDB tables (`TableDataset`), or why it must be read as records;
+    None when not every input is Parquet (JSON Lines and CSV are always records)."""
     import duckdb
 
     if isinstance(paths, (str, os.PathLike)):
@@ -265,7 +266,7 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str:
     paths = list(paths)
     files, reason = _files(paths)
     if reason:
-        return reason
+        return None
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
