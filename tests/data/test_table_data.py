@@ -359,3 +359,30 @@ def test_a_file_duckdb_cannot_read_in_full_is_left_to_the_reader(tmp_path):
     target.write_bytes(bytes(data))
     reason = read_tables([folder], api.load(TUTORIAL).checked)
     assert isinstance(reason, str) and reason.startswith("DuckDB could not make the tables (")
+
+
+# ---------------------------------------------------------------------- messy data
+
+
+def _read_outcome(path: Path, tables: bool) -> tuple:
+    from test_data_speed_paths import EXT, _snapshot
+
+    try:
+        data = api.read_data([path], EXT, tables=tables)
+    except ErslError as error:
+        return ("error", [(d.code, d.message, d.span, d.help, d.notes) for d in error.diagnostics])
+    if isinstance(data, TableDataset):
+        data = data.as_records()
+    return ("data", *_snapshot(data))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_messy_data_from_parquet_reads_as_without_tables(tmp_path, seed):
+    import random
+
+    from test_data_parquet_parity import _objects as messy_objects
+    from test_data_speed_paths import _lines
+
+    objects = messy_objects(_lines(random.Random(seed), 150))
+    _, parquet = _write_both(objects, tmp_path, typed=bool(seed % 2))
+    assert _read_outcome(parquet, True) == _read_outcome(parquet, False)
