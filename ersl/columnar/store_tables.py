@@ -94,7 +94,7 @@ class TableStore(Store):
         if isinstance(t, T.SetT):
             element = T.strip_optional(t.element)
             if isinstance(element, (T.EnumT, T.Code)) or element == T.TEXT:
-                return x, "", ColumnKind("textset")
+                return f"coalesce({x}, []::VARCHAR[])", "", ColumnKind("textset")
         raise NotCompiled(f"a field of type {t.describe()} has no column form")
 
     def _scale(self, x: str, source: str) -> int:
@@ -148,18 +148,24 @@ class TableStore(Store):
         codes = self.code_table(info.name)
         table = self.data.tables[info.name]
         varies = field in info.attribute_fields
+        is_set = isinstance(T.strip_optional(info.types[info.index[field]]), T.SetT)
+
+        def present(alias: str) -> str:
+            """SQL: the row has a value (a set always has one: NULL is the empty set)."""
+            return "TRUE" if is_set else f"{alias}.{column} IS NOT NULL"
+
         owner = info.data_name
         attributes = self.data.tables.get(f"{owner}_attribute") if varies else None
         if attributes is None:  # the row's value from the beginning of time
             raw = (
                 f"SELECT c.code AS ent, {_START} AS since, {date_sql(FOREVER)} AS until, "
                 f'e.{column} AS val FROM {table} e JOIN {codes} c ON c."id" = e."id" '
-                f"WHERE e.{column} IS NOT NULL"
+                f"WHERE {present('e')}"
             )
         else:
             records = (
                 f'SELECT a.{quote_name(owner)} AS owner, a."from" AS since, a.{column} AS val '
-                f"FROM {attributes} a WHERE a.{column} IS NOT NULL"
+                f"FROM {attributes} a WHERE {present('a')}"
             )
             raw = (
                 f"WITH a AS ({records}), first AS (SELECT owner, min(since) AS first "
@@ -167,7 +173,7 @@ class TableStore(Store):
                 f"SELECT c.code AS ent, {_START} AS since, coalesce(f.first, {date_sql(FOREVER)}) "
                 f'AS until, e.{column} AS val FROM {table} e JOIN {codes} c ON c."id" = e."id" '
                 'LEFT JOIN first f ON f.owner = e."id" '
-                f"WHERE e.{column} IS NOT NULL AND {_START} < coalesce(f.first, {date_sql(FOREVER)}) "
+                f"WHERE {present('e')} AND {_START} < coalesce(f.first, {date_sql(FOREVER)}) "
                 "UNION ALL "
                 "SELECT c.code AS ent, a.since, coalesce(lead(a.since) OVER "
                 f"(PARTITION BY a.owner ORDER BY a.since), {date_sql(FOREVER)}) AS until, a.val "

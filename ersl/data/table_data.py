@@ -66,16 +66,15 @@ def sql_type(t: T.Type) -> str:
 
 def _column_sql(plan: FieldPlan, t: T.Type) -> str:
     """The converted value of one field as SQL of its `sql_type` (what the reader's
-    build makes of ``plan.value``)."""
+    build makes of ``plan.value``; a set may be NULL for the empty set: a list costs
+    memory in every row)."""
     column_type = sql_type(t)
     if plan.value == "NULL":
-        return "[]::VARCHAR[]" if column_type == "VARCHAR[]" else f"CAST(NULL AS {column_type})"
+        return f"CAST(NULL AS {column_type})"
     if plan.post == "date":
         return f"CAST(DATE '0001-01-01' + CAST(({plan.value}) - 1 AS INTEGER) AS DATE)"
     if plan.post in ("set", "set_member"):
-        return (
-            f"coalesce(list_sort(list_distinct(CAST(({plan.value}) AS VARCHAR[]))), []::VARCHAR[])"
-        )
+        return f"list_sort(list_distinct(CAST(({plan.value}) AS VARCHAR[])))"
     return f"CAST(({plan.value}) AS {column_type})"
 
 

@@ -181,3 +181,39 @@ def test_patient_records_are_not_made(tmp_path):
         tables.data.patients()
     with pytest.raises(NeedsRecords, match="Listing records"):
         tables.data.listed_at("P1", D(2022, 1, 1))
+
+
+def test_a_set_field_of_an_entity_is_the_same_intervals(tmp_path):
+    # An empty set is a value (the reference's timelines hold it): NULL in the table.
+    schema = tmp_path / "sets.ersl"
+    schema.write_text(
+        'use stdlib "schema/sweden"\nextend record Patient { groups: set of text }\n',
+        encoding="utf-8",
+    )
+    contract = api.load(schema)
+    records = [
+        {"type": "patient", "id": "P1", "birth_date": "1950-03-10", "groups": ["b", "a"]},
+        {"type": "patient", "id": "P2", "birth_date": "1960-01-01"},
+        {"type": "patient_attribute", "patient": "P1", "from": "2022-02-01", "groups": ["c"]},
+        {"type": "patient_attribute", "patient": "P2", "from": "2022-03-01", "groups": []},
+    ]
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    data = api.read_data([jsonl], contract)
+    parquet = tmp_path / "d.parquet"
+    dump_parquet(data, parquet)
+    tables = api.read_data([parquet], contract, tables=True)
+    assert isinstance(tables, TableDataset), tables.table_report
+    store = ColumnarEngine(tables, contract.checked).store
+    assert _field(store, "Patient", "groups") == _field(Store(data), "Patient", "groups")
+    _, rows = _field(store, "Patient", "groups")
+    # P1: [a, b] until 2022-02-01, then [c]; P2: [] from the beginning, [] again from March.
+    assert rows == sorted(
+        [
+            (0, D(1, 1, 1), D(2022, 2, 1), ["a", "b"]),
+            (0, D(2022, 2, 1), D(9999, 12, 31), ["c"]),
+            (1, D(1, 1, 1), D(2022, 3, 1), []),
+            (1, D(2022, 3, 1), D(9999, 12, 31), []),
+        ],
+        key=repr,
+    )
