@@ -81,6 +81,8 @@ class Contract:
         if engine not in ("columnar", "reference"):
             raise usage_error("E0909", f"`{engine}` is not an engine", "use columnar or reference")
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
+        if isinstance(data, TableDataset) and data.records_read is not None:
+            data = data.records_read  # settled once already, from records
         run = Run(self.checked, data, overrides)
         run.batches = batches
         run.engine = engine
@@ -101,7 +103,7 @@ class Contract:
             # (records compare by identity: never mix two readings in one settlement).
             del run, settler
             records = data.as_records_with(bulk_work)
-            records.table_report = f"read as records because {need}"
+            records.table_report = f"read as records because {need.args[0]}"
             return self.settle(records, period, params, keep_units, batches, engine)
         if isinstance(data, TableDataset) and statement.explainer is not None:
             statement.explainer = _explain_with_records(statement.explainer)

@@ -54,6 +54,12 @@ class TableStore(Store):
         self.con.close()
         self.con = data.con
         self._code_tables: dict[str, str] = {}
+        self._prefix = data.store_prefix()
+
+    def _name(self, stem: str) -> str:
+        """A new table's name, unique in the dataset's connection."""
+        self._count += 1
+        return f"{stem}_{self._prefix}_{self._count}"
 
     # ------------------------------------------------------------ entities
     def code_table(self, type_name: str) -> str:

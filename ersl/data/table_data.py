@@ -363,6 +363,9 @@ class TableDataset(Dataset):
         )
         self.big = big
         self.con = con
+        self.records_read: Dataset | None = None
+        """The records, once read (`as_records`); the tables are closed then."""
+        self._stores = 0
         self.tables = tables
         self.paths = paths
         self.checked = checked
@@ -377,11 +380,20 @@ class TableDataset(Dataset):
         return f"DuckDB tables straight from Parquet; read as records: {', '.join(read) or 'none'}"
 
     def as_records(self) -> Dataset:
-        """The same data read the reference way (the tables are let go first)."""
-        self.con.close()
-        from ersl.data.read import read_data
+        """The same data read the reference way (once: the tables are let go first, and
+        a settlement of this dataset afterwards settles those records)."""
+        if self.records_read is None:
+            self.con.close()
+            from ersl.data.read import read_data
 
-        return read_data(self.paths, self.checked)
+            self.records_read = read_data(self.paths, self.checked)
+        return self.records_read
+
+    def store_prefix(self) -> str:
+        """A prefix for one columnar store's tables, unique in the connection (each
+        settlement of the dataset makes its own)."""
+        self._stores += 1
+        return f"s{self._stores}"
 
     def as_records_with(self, pause: Any) -> Dataset:
         """`as_records` inside the context ``pause`` (`ersl.gcpause.bulk_work`)."""
