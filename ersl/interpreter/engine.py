@@ -74,7 +74,7 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
         return []
     if run.columnar is None:
         run.columnar = ColumnarEngine(run.data, run.checked)
-    consts = Constants(run, days[0])
+    consts = Constants(run, days[0], unit_days=(unit_days[0], unit_days[-1]))
     plan = run.columnar.plan(payment, consts, run.rounding_scope == "unit")
     totals = plan.run(pairs)
     if capped:
@@ -190,9 +190,11 @@ def _indicator_counts(settler, indicator: ast.Indicator, period) -> dict | None:
 class Constants:
     """Literals and parameter values as the compiler's neutral values (`ersl.columnar`)."""
 
-    def __init__(self, run, first_day: datetime.date) -> None:
+    def __init__(self, run, first_day: datetime.date, unit_days: tuple | None = None) -> None:
         self.run = run
         self.first_day = first_day
+        self.unit_days = unit_days
+        """The first and last unit day of a payment's query (its `today`), when known."""
 
     def literal(self, node: ast.Expr):
         """The value of a literal."""
