@@ -74,7 +74,9 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
         return []
     if run.columnar is None:
         run.columnar = ColumnarEngine(run.data, run.checked)
-    consts = Constants(run, days[0], unit_days=(unit_days[0], unit_days[-1]))
+    # every unit's day (`today`) lies in the run's days and on the unit days
+    window = (min(days[0], unit_days[0]), max(days[1], unit_days[-1]))
+    consts = Constants(run, days[0], unit_days=window)
     plan = run.columnar.plan(payment, consts, run.rounding_scope == "unit")
     totals = plan.run(pairs)
     if capped:
@@ -194,7 +196,8 @@ class Constants:
         self.run = run
         self.first_day = first_day
         self.unit_days = unit_days
-        """The first and last unit day of a payment's query (its `today`), when known."""
+        """The first and last day a unit of a payment's query can have as its `today`,
+        when known."""
 
     def literal(self, node: ast.Expr):
         """The value of a literal."""
