@@ -152,14 +152,15 @@ class ProviderExprs:
             if scope.depth >= _MAX_INLINE:
                 raise NotCompiled("functions nested too deeply")
             decl = self.symbols.functions[target]
-            joins = len(self.compiler.joins)
-            # inside a monthly average the arguments' `today` is the month's first day
+            before = (len(self.compiler.joins), len(self.compiler.checks))
+            # inside a monthly average the arguments' `today` is the month's first day,
+            # and they must not need a join or a check of the outer query
             outer = Scope(
                 scope.bindings, "mm.d" if month else scope.today, scope.depth, scope.period
             )
-            args = [self.compiler.strict(self.compiler.compile(a, outer)) for a in node.args]
-            if len(self.compiler.joins) != joins:
-                raise NotCompiled("a provider-level function argument that reads the data")
+            args = [self.compiler.compile(a, outer) for a in node.args]
+            if month and (len(self.compiler.joins), len(self.compiler.checks)) != before:
+                raise NotCompiled("a function argument inside a monthly average reads the data")
             bindings = {p.name.name: a for p, a in zip(decl.params, args, strict=True)}
             inner = Scope(bindings, scope.today, scope.depth + 1, scope.period)
             return self.build(decl.body, inner, month)

@@ -32,6 +32,7 @@ from test_interp_columnar import (
     SETTINGS,
     VISIT_CONDITIONS,
     _fees_csv,
+    _listed,
     datasets_with_diagnoses,
     outcome,
 )
@@ -58,7 +59,9 @@ PROVIDER_CONDITIONS = [
     "count(listed patients p at q where age(p) >= 65) > 0",
     "today >= 2022-06-30",
     "monthly_average(count(listed patients p at q where age(p) < 65)) * 2 > average_listed(q)",
-    "listed_count(q, today) >= 1",  # no columnar form: the batch path
+    "listed_count(q, today) >= 1",
+    "listed_count(q, today) > listed_count(q, 2022-03-01)",
+    "q.area == none",
 ]
 PROVIDER_AMOUNTS = [
     "split(1000 kr, equally)",
@@ -238,16 +241,30 @@ def test_every_provider_amount_compiles(amount):
     assert _compiled(source)[0] == {"Pott": "columnar"}
 
 
-@pytest.mark.parametrize("where", [c for c in PROVIDER_CONDITIONS if "listed_count" not in c])
+@pytest.mark.parametrize("where", PROVIDER_CONDITIONS)
 def test_every_provider_condition_compiles(where):
     source = _provider_payment("100 kr/month", where.format(d="1"), each="quarter")
     assert _compiled(source)[0] == {"Pott": "columnar"}
 
 
 def test_a_provider_condition_without_a_columnar_form_goes_the_batch_path():
-    source = _provider_payment("100 kr", "listed_count(q, today) >= 1")
+    source = _provider_payment("100 kr", "month_end(today) == today")
     report = _compiled(source)[0]
-    assert report["Pott"] == "batch path: the built-in `listed_count` has no columnar form"
+    assert report["Pott"] == "batch path: the built-in `month_end` has no columnar form"
+
+
+def test_listed_count_compiles_in_a_unit_payment():
+    # VC1 has P1, and P2 from 1 August: two listed from August, so each of those months
+    # pays 2 × 100 kr / 12 = 50/3 kr to VC1; VC2 (one listed) and earlier months: nothing
+    source = _listed("100 kr/year", "listed_count(q, today) >= 2").replace(
+        'use stdlib "functions/listing"', 'use stdlib "functions/listing"' + PROVIDER_DECLARATIONS
+    )
+    report, _ = _compiled(source)
+    assert report == {"Listning": "columnar"}
+    fast = _settle(source, "columnar")
+    assert {(line.payee, line.period): line.exact for line in fast.lines} == {
+        ("VC1", f"2022-{month:02d}"): Fraction(50, 3) for month in range(8, 13)
+    }
 
 
 @pytest.mark.parametrize("bonus", [b for b in BONUSES if "q.target * 1" not in b])
