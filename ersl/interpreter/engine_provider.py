@@ -16,8 +16,9 @@ from ersl.columnar.plan import Problem
 from ersl.columnar.provider import ProviderValues
 from ersl.columnar.provider_plan import ProviderPaymentPlan
 from ersl.dates import Period, clip, periods_in
+from ersl.engines import COLUMNAR
 from ersl.interpreter.drafts import TalliedLineDraft
-from ersl.interpreter.engine import COLUMNAR, Constants
+from ersl.interpreter.engine import Constants
 from ersl.interpreter.engine_ops import LINE_OPS
 from ersl.interpreter.units import covers, valid_range
 
