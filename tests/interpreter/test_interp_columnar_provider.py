@@ -401,3 +401,34 @@ def test_ersl_run_verbose_reports_the_provider_level(tmp_path, capsys):
         "  indicator Besökt: columnar",
         "  performance Bonus: bonus: columnar",
     ]
+
+
+CAPPED = """
+cap "Tak" for provider q each year {
+  applies to "Pott"
+  measure    average_listed(q)
+  limit      1
+  above      reduce 10 % of excess
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("amount", "extra", "reason"),
+    [
+        ("100 kr", "  payee q", "batch path: a `payee` on a provider basis"),
+        ("100 kr", CAPPED, "batch path: a cap applies to it"),
+        (
+            "monthly_average(monthly_average(count(listed patients p at q)) * 1 kr)",
+            "",
+            "batch path: a monthly average inside a monthly average",
+        ),
+    ],
+)
+def test_what_the_provider_level_leaves_to_the_batch_path_is_reported(amount, extra, reason):
+    source = _provider_payment(amount, None)
+    if extra.startswith("  payee"):
+        source = source.replace(f"  amount {amount}\n", f"  amount {amount}\n{extra}\n")
+    else:
+        source += extra
+    assert _compiled(source)[0]["Pott"] == reason
