@@ -22,8 +22,14 @@ import datetime
 from fractions import Fraction
 
 import attrs
+import duckdb
 
-from ersl.columnar.plan import _DAYS, LineTotal, PaymentPlan, _fetch
+from ersl import ast
+from ersl.columnar.compiler import Compiler
+from ersl.columnar.expr import Scope, Val
+from ersl.columnar.plan import _DAYS, ColumnarEngine, LineTotal, PaymentPlan, Problem, _fetch
+from ersl.columnar.store import date_sql
+from ersl.columnar.values import NotCompiled
 
 
 @attrs.frozen
@@ -48,6 +54,38 @@ class Charge:
     day: datetime.date
     amount: Fraction
     count: int
+
+
+def trigger_keys(
+    engine: ColumnarEngine, trigger: ast.Trigger, valid: ast.DateRange | None, consts
+) -> list[int]:
+    """The keys (`k`) of the records a bundle's trigger holds for — of its type, dated
+    inside `valid` (any date without one), its `where` true on the record's date — in
+    one query; `Problem` when the reference would report a record (none in `where`)."""
+    store = engine.store
+    checked = engine.checked
+    compiler = Compiler(store, checked.symbols, checked.facts, consts)
+    type_name = trigger.type.name
+    if store.data.info(type_name).kind not in ("event", "span"):
+        raise NotCompiled(f"a trigger on {type_name}")
+    scope = Scope({trigger.var.name: Val("u", "event", entity=type_name)}, "u.d")
+    where = "TRUE" if trigger.where is None else compiler.condition(trigger.where, scope)
+    bad = " OR ".join(compiler.checks) or "FALSE"
+    table, _ = store.keyed_event_table(type_name, frozenset(compiler.event_fields.get("u", ())))
+    inside = "TRUE"
+    if valid is not None:
+        inside = f"u.d BETWEEN {date_sql(valid.start)} AND {date_sql(valid.end)}"
+    query = (
+        f"SELECT u.k, {where}, coalesce({bad}, TRUE) FROM {table} u "
+        f"{' '.join(compiler.joins)} WHERE {inside}"
+    )
+    try:
+        rows = store.con.execute(query).fetchall()
+    except duckdb.Error as error:
+        raise Problem(f"DuckDB: {str(error).splitlines()[0]}") from None
+    if any(row[2] for row in rows):
+        raise Problem("a trigger the reference reports (none)")
+    return sorted(k for k, holds, _ in rows if holds)
 
 
 def covered_totals(

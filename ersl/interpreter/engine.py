@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from ersl import ast
 from ersl.columnar import Band, BandTable, ColumnarEngine, Mapping, NotCompiled, Rate
-from ersl.columnar.bundles import Covered, covered_totals
+from ersl.columnar.bundles import Covered, covered_totals, trigger_keys
 from ersl.columnar.plan import Problem
 from ersl.columnar.provider import IndicatorCounts, ProviderValues
 from ersl.columnar.values import Duration
@@ -112,11 +112,11 @@ def _covered_totals(
     (`Settler.episodes`); an error finding them sends the payment to the batch path,
     which reports it where the reference does."""
     try:
-        episodes, coverage = settler.episodes()
+        episodes, coverage = settler.episodes(_triggers(settler))
     except ErslError as error:
         raise Problem(f"finding the episodes: {error.diagnostics[0].message}") from None
     for name in episodes:
-        settler.run.engine_report.setdefault(f"bundle {name}", "episodes and charges at line level")
+        settler.run.engine_report.setdefault(f"bundle {name}", _LINE_LEVEL)
     ordered = [e for name in sorted(episodes) for e in episodes[name]]
     covered = _covered_rows(settler.run.data, payment.basis.type.name, ordered, coverage, by)
     totals, charges = covered_totals(plan, pairs, covered, by, payment.payee is None, capped)
@@ -124,6 +124,36 @@ def _covered_totals(
         for _ in range(charge.count):
             settler.charge(ordered[charge.episode], charge.day, charge.amount)
     return totals
+
+
+_LINE_LEVEL = "episodes and charges at line level"
+
+
+def _triggers(settler) -> dict[str, list]:
+    """Per bundle, the records its trigger holds for, found by the columnar engine
+    (`trigger_keys`); a bundle whose trigger has no columnar form, or meets a record
+    the reference reports, is left out (the interpreter finds its triggers)."""
+    run = settler.run
+    found: dict[str, list] = {}
+    if settler.episodes_known():
+        return found
+    for name, bundle in settler.symbols.bundles.items():
+        if bundle.trigger is None or name in settler.unsettled:
+            continue
+        records = run.data.records(bundle.trigger.type.name)
+        key = f"bundle {name}"
+        if not records:
+            found[name] = []
+            continue
+        try:
+            consts = Constants(run, records[0].date)
+            keys = trigger_keys(run.columnar, bundle.trigger, bundle.valid, consts)
+        except (NotCompiled, Problem) as reason:
+            run.engine_report[key] = f"triggers: reference ({reason}); {_LINE_LEVEL}"
+            continue
+        run.engine_report[key] = f"triggers: columnar; {_LINE_LEVEL}"
+        found[name] = [records[k] for k in keys]
+    return found
 
 
 def _covered_rows(data, type_name: str, episodes: list, coverage, by: str) -> list[Covered]:

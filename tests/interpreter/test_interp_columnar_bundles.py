@@ -398,7 +398,7 @@ def test_a_bundle_settled_columnar_by_hand():
         "Operation": "columnar",
         "Vårddag": "columnar",
         "Vårdtillfälle": "columnar",
-        "bundle Protes": "episodes and charges at line level",
+        "bundle Protes": "triggers: columnar; episodes and charges at line level",
     }
     assert _lines(statement) == [
         # OP1 starts an episode at ORT: the bundle price
@@ -465,5 +465,5 @@ def test_the_hip_and_knee_example_runs_wholly_columnar(capsys):
         "  Besök: columnar",
         "  Operation: columnar",
         "  Vårddygn: columnar",
-        "  bundle Höft- och knäprotes: episodes and charges at line level",
+        "  bundle Höft- och knäprotes: triggers: columnar; episodes and charges at line level",
     ]
