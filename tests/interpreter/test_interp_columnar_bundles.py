@@ -467,3 +467,22 @@ def test_the_hip_and_knee_example_runs_wholly_columnar(capsys):
         "  Vårddygn: columnar",
         "  bundle Höft- och knäprotes: triggers: columnar; episodes and charges at line level",
     ]
+
+
+def test_a_trigger_without_a_columnar_form_is_found_by_the_interpreter():
+    trigger = 'where op.code in {"NFB49"}'
+    source = BUNDLE.replace(trigger, f"{trigger} and month_start(op.date) <= op.date")
+    statement = _settle_both(source, BUNDLE_RECORDS)
+    assert statement.run.engine_report["bundle Protes"] == (
+        "triggers: reference (the built-in `month_start` has no columnar form); "
+        "episodes and charges at line level"
+    )
+    assert statement.run.engine_report["Vårddag"] == "columnar"
+
+
+def test_a_none_in_a_trigger_is_the_reference_error():
+    # P1 has no CNI: the reference reports the trigger's `where` on OP1
+    source = BUNDLE.replace('where op.code in {"NFB49"}', "where op.patient.cni > 1")
+    fast = outcome(source, BUNDLE_RECORDS, "columnar")
+    assert fast == outcome(source, BUNDLE_RECORDS, None)
+    assert fast[0] == "error" and "while finding bundle episodes" in fast[1]
