@@ -2,11 +2,14 @@
 
     python benchmarks/bench_run.py                      # 100 000 patients, 500 000 visits
     python benchmarks/bench_run.py --patients 10000 --visits 50000
-    python benchmarks/bench_run.py --engine columnar   # the columnar engine (docs/engine.md)
+    python benchmarks/bench_run.py --engine reference  # the reference interpreter's batches
+    python benchmarks/bench_run.py --input parquet     # the same data read from Parquet
 
-Generates deterministic data (benchmarks/generate.py) into a temporary folder,
-then times reading and validating the data, settling 2022 and writing the JSON
-statement, and prints throughput (units per second) and peak memory.
+Generates deterministic data (benchmarks/generate.py) into a temporary folder (with
+`--input parquet` also converted to one Parquet file, as `ersl data convert` does;
+the conversion is not timed), then times reading and validating the data, settling
+2022 and writing the JSON statement, and prints throughput (units per second) and
+peak memory.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
+
+from ersl.engines import DEFAULT_ENGINE, ENGINES  # noqa: E402
 
 
 def _clock() -> float:
@@ -47,7 +52,13 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--visits", type=int, default=500_000)
     parser.add_argument(
-        "--engine", choices=("columnar", "reference"), default="reference", help="ersl run --engine"
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="ersl run --engine"
+    )
+    parser.add_argument(
+        "--input",
+        choices=("jsonl", "parquet"),
+        default="jsonl",
+        help="the data file the settlement reads (parquet: converted from the JSON Lines)",
     )
     args = parser.parse_args()
     wall = time.perf_counter()
@@ -66,8 +77,15 @@ def main() -> None:
         fees.write_text(
             "key,value\n" + "".join(f"{k},{v}\n" for k, v in FEES.items()), encoding="utf-8"
         )
-        t1 = _clock()
         contract = api.load(REPO / "examples" / "primary_care" / "contract.ersl")
+        if args.input == "parquet":
+            from ersl.data.write_parquet import dump_parquet
+
+            parquet_path = Path(folder) / "data.parquet"
+            dump_parquet(api.read_data([data_path], contract), parquet_path)
+            data_path.unlink()
+            data_path = parquet_path
+        t1 = _clock()
         data = api.read_data([data_path], contract)
         t2 = _clock()
         cpu = time.process_time()
@@ -86,7 +104,8 @@ def main() -> None:
     units = sum(line.units for line in statement.lines)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"data: {args.patients:,} patients, {args.visits:,} visits (generated in {t1 - t0:.1f} s)"
+        f"data: {args.patients:,} patients, {args.visits:,} visits, {args.input} "
+        f"(generated in {t1 - t0:.1f} s)"
     )
     print(f"read + validate: {t2 - t1:.1f} s")
     print(

@@ -22,6 +22,7 @@ from ersl.data import Dataset
 from ersl.data import read_data as _read_data
 from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic, did_you_mean
+from ersl.engines import DEFAULT_ENGINE, ENGINES
 from ersl.errors import ErslError, usage_error
 from ersl.gcpause import bulk_work
 from ersl.stability import preliminary_lines
@@ -47,7 +48,7 @@ class Contract:
         params: dict[str, object] | None = None,
         keep_units: bool = False,
         batches: bool = True,
-        engine: str = "reference",
+        engine: str = DEFAULT_ENGINE,
     ) -> Statement:
         """Settle `period` against `data`; `params` give required or overridden parameters
         as ERSL text (`"200 kr"`), a CSV path for tables, or AST values.
@@ -77,7 +78,7 @@ class Contract:
                 f"`{period}` is not a period: {problem}",
                 "write 2022, 2022-03, 2022-Q1, 2022-01..2022-06 or 2021..2022",
             ) from None
-        if engine not in ("columnar", "reference"):
+        if engine not in ENGINES:
             raise usage_error("E0909", f"`{engine}` is not an engine", "use columnar or reference")
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
         run = Run(self.checked, data, overrides)

@@ -19,6 +19,7 @@ import attrs
 from ersl.api import Contract
 from ersl.data import read_data
 from ersl.dates import month_end, parse_period, periods_in
+from ersl.engines import DEFAULT_ENGINE
 from ersl.errors import usage_error
 from ersl.exact import format_amount
 from ersl.paid import PaidStatement, correction_statement, last_as_of, read_paid
@@ -36,7 +37,7 @@ class Settlement:
     paths: Sequence[str | os.PathLike]
     params: dict[str, object] = attrs.field(factory=dict)
     skip_invalid: bool = False
-    engine: str = "reference"
+    engine: str = DEFAULT_ENGINE
 
     _settled: dict = attrs.field(factory=dict, init=False, repr=False)
     _traced: dict = attrs.field(factory=dict, init=False, repr=False)

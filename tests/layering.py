@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "ersl.ast",
             "ersl.nesting",
             "ersl.paths",
+            "ersl.engines",
         ),
     ),
     ("syntax", ("ersl.syntax",)),

@@ -65,10 +65,9 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
         )
     else:
         type_name = collection.type.name
-        try:
-            info = compiler.store.data.info(type_name)
-        except KeyError:  # a collection of dates (`MonthEnd d`), not of records
-            raise NotCompiled(f"an aggregate over {type_name}") from None
+        if compiler.symbols.date_series(type_name) is not None:
+            raise NotCompiled(f"an aggregate over the dates of {type_name}")
+        info = compiler.store.data.info(type_name)
         if info.kind not in ("event", "span"):
             raise NotCompiled(f"an aggregate over {type_name}")
         low, high = _window(compiler, collection.within, scope)

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from ersl.commands.run import default_period, parse_params
+from ersl.engines import DEFAULT_ENGINE, ENGINES
 from ersl.errors import usage_error
 from ersl.paths import emit, write_output
 
@@ -49,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-invalid", action="store_true", help="skip bad data records")
     parser.add_argument(
         "--engine",
-        choices=("columnar", "reference"),
-        default="reference",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
         help="settle both sides with the columnar engine or the reference (as ersl run)",
     )
 

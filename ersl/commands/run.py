@@ -8,6 +8,7 @@ import sys
 
 from ersl.commands.period_checks import period_warnings
 from ersl.diagnostics import Diagnostic, render_all, use_colour
+from ersl.engines import DEFAULT_ENGINE, ENGINES
 from ersl.errors import COMMAND_LINE, ErslError, usage_error
 from ersl.paths import emit, write_output
 
@@ -79,11 +80,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--engine",
-        choices=("columnar", "reference"),
-        default="reference",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
         help="columnar: settle the payments the columnar compiler handles with DuckDB, the "
         "others by the reference path; reference: the reference interpreter's batches "
-        "(default: reference)",
+        f"(default: {DEFAULT_ENGINE})",
     )
     parser.add_argument(
         "-v",
@@ -172,7 +173,7 @@ def settle(args: argparse.Namespace):
             args.data,
             parse_params(args.param),
             args.skip_invalid,
-            getattr(args, "engine", "reference"),
+            getattr(args, "engine", DEFAULT_ENGINE),
         )
         statement = settlement.corrections(_period(args, contract), paid, as_of)
         _warn(contract, statement)
@@ -185,7 +186,7 @@ def settle(args: argparse.Namespace):
     period = _period(args, contract)
     # Settled in batches without keeping units; `ersl explain` prices the explained
     # line's payment again unit by unit (Settler.traced_sources).
-    engine = getattr(args, "engine", "reference")
+    engine = getattr(args, "engine", DEFAULT_ENGINE)
     statement = contract.settle(data, period, parse_params(args.param), engine=engine)
     if getattr(args, "verbose", False):
         print(engine_report(statement.run, engine), file=sys.stderr, end="")
@@ -226,7 +227,7 @@ def monthly(args: argparse.Namespace) -> int:
         args.data,
         parse_params(args.param),
         args.skip_invalid,
-        getattr(args, "engine", "reference"),
+        getattr(args, "engine", DEFAULT_ENGINE),
     )
     payments = settlement.monthly(period, args.payment_day)
     text = (

@@ -21,15 +21,13 @@ from ersl.columnar.plan import Problem
 from ersl.columnar.provider import IndicatorCounts, ProviderValues
 from ersl.columnar.values import Duration
 from ersl.dates import add_days, month_start_dates
+from ersl.engines import COLUMNAR
 from ersl.errors import ErslError
 from ersl.interpreter.bundles import coverage_by
 from ersl.interpreter.drafts import TalliedLineDraft
 from ersl.interpreter.run import MappingTable, Table
 from ersl.interpreter.units import line_period_of, line_periods, run_range, valid_range
 from ersl.interpreter.values import DurationValue, RateValue, number_value, quantity_value
-
-ENGINES = ("columnar", "reference")
-COLUMNAR = "columnar"
 
 
 def columnar_lines(settler, payment: ast.Payment, capped: bool) -> list | None:

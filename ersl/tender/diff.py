@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ersl.dates import month_start_dates, parse_period
+from ersl.engines import DEFAULT_ENGINE
 from ersl.exact import round_to
 from ersl.statement import Statement
 from ersl.tender.why import Difference, attribute, differences, reach_map
@@ -33,7 +34,7 @@ class Side:
     period: str
     params: dict[str, str] = field(default_factory=dict)
     statement: Statement | None = None
-    engine: str = "reference"
+    engine: str = DEFAULT_ENGINE
 
     def settle(self, data) -> Statement:
         """Settle this side on `data` (kept in `statement`) with the chosen engine."""

@@ -354,7 +354,11 @@ def _outcome(source: str, records: list[dict], batches: bool):
     data = api.read_data([str(path)], loaded)
     path.unlink()
     try:
-        statement = loaded.settle(data, "2022", keep_units=not batches, batches=batches)
+        # The batch path against unit by unit (the columnar engine has its own
+        # differential test, tests/interpreter/test_interp_columnar.py).
+        statement = loaded.settle(
+            data, "2022", keep_units=not batches, batches=batches, engine="reference"
+        )
     except ErslError as error:
         return ("error", str(error))
     event(f"fallbacks: {len(statement.run.bulk_fallbacks)}" if batches else "reference")
@@ -450,7 +454,7 @@ def test_examples_settle_the_same_in_batches(name):
     args = PARAMS[name]  # the command-line parameters of tests/test_examples.py
     params = dict(value.split("=", 1) for value in args[1::2])
     period = "2022"
-    fast = loaded.settle(data, period, params, keep_units=False)
+    fast = loaded.settle(data, period, params, keep_units=False, engine="reference")
     reference = loaded.settle(data, period, params, keep_units=True, batches=False)
     assert fast.to_json() == reference.to_json()
     assert fast.run.bands_hit == reference.run.bands_hit
@@ -591,7 +595,7 @@ def test_explanations_are_the_same_when_units_are_priced_on_demand(name):
     loaded = api.load(folder / "contract.ersl")
     data = api.read_data([folder / "data.jsonl"], loaded)
     params = dict(value.split("=", 1) for value in PARAMS[name][1::2])
-    fast = loaded.settle(data, "2022", params, keep_units=False)
+    fast = loaded.settle(data, "2022", params, keep_units=False, engine="reference")
     kept = loaded.settle(data, "2022", params, keep_units=True)
     # the fast run kept no units, so its explanations price them on demand
     assert any(draft.sources for draft in kept.explanations.values())
@@ -634,7 +638,7 @@ def test_the_stockholm_model_settles_the_same_in_batches_on_benchmark_data(tmp_p
     loaded = api.load(REPO / "stdlib_rules" / "stockholm" / "husläkare.ersl")
     data = api.read_data([data_path], loaded)
     params = {"besöksersättning": str(fees)}
-    fast = loaded.settle(data, "2022", params)
+    fast = loaded.settle(data, "2022", params, engine="reference")
     reference = loaded.settle(data, "2022", params, keep_units=True, batches=False)
     assert fast.run.bulk_fallbacks == []
     assert fast.to_json() == reference.to_json()
