@@ -25,7 +25,7 @@ import duckdb
 from ersl import ast
 from ersl.columnar.compiler import Compiler
 from ersl.columnar.expr import Scope, Val, scaled
-from ersl.columnar.spans import check_span_basis, span_amount, span_units
+from ersl.columnar.spans import span_amount, span_units
 from ersl.columnar.store import Store
 from ersl.columnar.values import NotCompiled
 
@@ -97,8 +97,6 @@ class PaymentPlan:
             info = store.data.info(type_name)
             if info.kind not in ("event", "span"):
                 raise NotCompiled(f"{type_name} is not an event or span type")
-            if isinstance(basis, ast.SpanBasis):
-                check_span_basis(basis, store)
             bindings = {basis.var.name: Val("u", "event", entity=type_name)}
             payee = None
             if "provider" in info.index:

@@ -5,12 +5,13 @@ day — or each first day of a month — that lies within both the span (its sta
 its end, inclusive; an open span has no end) and the run's days (the run period cut
 to the `valid` ranges). The unit's context date is that day; its line period the
 day's; its performer the span's `provider`. Here that is one range join of the span
-table with the run's days (`days`: every day, or every month start, of the run).
+table with the run's days (`days`: every day, or every month start, of the run). The
+checker makes sure the span has an `end` and the basis is `each day` or `each month`.
 
 A rate is priced for one unit as `ersl.interpreter.arithmetic.rate_times_duration`
-prices it: a day is one day (per day × 1, per month × 1, per year ÷ 12, as the
-reference's duration of one day gives), a month one calendar month (per year ÷ 12,
-per month × 1, per day × the days of that month).
+prices it: a day is one day (a rate per day × 1; the checker allows no other rate by
+the day), a month one calendar month (per year ÷ 12, per month × 1, per day × the
+days of that month).
 """
 
 from __future__ import annotations
@@ -19,15 +20,6 @@ from ersl import ast
 from ersl.columnar.expr import Val
 from ersl.columnar.store import FOREVER, Store, date_sql
 from ersl.columnar.values import NotCompiled
-
-
-def check_span_basis(basis: ast.SpanBasis, store: Store) -> None:
-    """`NotCompiled` when a span basis has no columnar form."""
-    info = store.data.info(basis.type.name)
-    if info.kind != "span" or "end" not in info.index:
-        raise NotCompiled(f"{basis.type.name} is not a span with an end")
-    if basis.each.name not in ("day", "month"):
-        raise NotCompiled(f"spans each {basis.each.name}")
 
 
 def span_units(basis: ast.SpanBasis, store: Store, fields: frozenset[str], keyed: bool) -> str:
