@@ -59,6 +59,10 @@ class Scope:
     without `within`), when the query has it."""
 
 
+UNIT_DAY = "u.d"
+"""The SQL of a payment query's unit day (the context date `today` of its units)."""
+
+
 def quote(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
@@ -203,6 +207,7 @@ class Compiler:
     def _dated(self, entries: list[tuple[datetime.date, Val]], scope: Scope) -> Val:
         """A value chosen by the context date among dated entries (the last that has
         begun); the compiler's caller made sure the run starts after the first."""
+        entries = self._in_force(entries, scope)
         if len(entries) == 1:
             return entries[0][1]
         vals = [v for _, v in entries]
@@ -212,6 +217,23 @@ class Compiler:
             for (start, _), sql in reversed(list(zip(entries, merged[0], strict=True)))
         )
         return attrs.evolve(merged[1], sql=f"(CASE {cases} END)")
+
+    def _in_force(self, entries: list[tuple[datetime.date, Val]], scope: Scope) -> list:
+        """The dated entries that can be in force on the unit's day: when the query's
+        unit days are known (`consts.unit_days`, first and last) and `today` is the
+        unit's day, versions that end before the first or begin after the last are left
+        out — one version covering the run compiles to that version alone, so DuckDB
+        can share its subexpressions (an age computed once, not once per version)."""
+        window = getattr(self.consts, "unit_days", None)
+        if window is None or scope.today != UNIT_DAY or len(entries) < 2:
+            return entries
+        first, last = window
+        keep = [
+            entry
+            for i, entry in enumerate(entries)
+            if entry[0] <= last and (i + 1 == len(entries) or entries[i + 1][0] > first)
+        ]
+        return keep or entries
 
     # ------------------------------------------------------------ fields
     def _c_FieldAccess(self, node: ast.FieldAccess, scope: Scope) -> Val:

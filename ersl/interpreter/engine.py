@@ -76,7 +76,9 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
         return []
     if run.columnar is None:
         run.columnar = ColumnarEngine(run.data, run.checked)
-    consts = Constants(run, days[0])
+    # every unit's day (`today`) lies in the run's days and on the unit days
+    window = (min(days[0], unit_days[0]), max(days[1], unit_days[-1]))
+    consts = Constants(run, days[0], unit_days=window)
     plan = run.columnar.plan(payment, consts, run.rounding_scope == "unit", by is not None)
     if by is None:
         totals = plan.run(pairs)
@@ -195,9 +197,12 @@ def _indicator_counts(settler, indicator: ast.Indicator, period) -> dict | None:
 class Constants:
     """Literals and parameter values as the compiler's neutral values (`ersl.columnar`)."""
 
-    def __init__(self, run, first_day: datetime.date) -> None:
+    def __init__(self, run, first_day: datetime.date, unit_days: tuple | None = None) -> None:
         self.run = run
         self.first_day = first_day
+        self.unit_days = unit_days
+        """The first and last day a unit of a payment's query can have as its `today`,
+        when known."""
 
     def literal(self, node: ast.Expr):
         """The value of a literal."""
