@@ -24,6 +24,8 @@ class Compiler(expr.Compiler):
         if kind == "builtin" and target in ("count", "exists", "sum") and node.args:
             if isinstance(node.args[0], ast.AggregateArg) and len(node.args) == 1:
                 return aggregate(self, node, target, scope)
+        if kind == "builtin" and target == "days" and len(node.args) == 1:
+            return days_of(self, node, scope)
         return super()._c_Call(node, scope)
 
     def _b_listed_count(self, node: ast.Call, scope: Scope) -> Val:
@@ -91,6 +93,9 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
         table, _ = compiler.store.event_table(type_name, fields)
         source = f"{table} {alias} {' '.join(sub.joins)}"
         window = f"{alias}.d BETWEEN {low} AND {high}"
+    for name, used in sub.event_fields.items():  # the unit's own fields read inside
+        if name != alias:
+            compiler.event_fields.setdefault(name, set()).update(used)
     if sub.checks:
         compiler.checks.append(
             f"coalesce((SELECT bool_or({' OR '.join(sub.checks)}) FROM {source} "
@@ -179,3 +184,19 @@ def in_codeset(self, node: ast.Binary, codeset, scope: Scope) -> Val:
         )
     word = "" if node.op == "in" else "NOT "
     return Val(f"({word}{test})", "bool")
+
+
+def days_of(compiler: Compiler, node: ast.Call, scope: Scope) -> Val:
+    """`days(a - b)` of two dates (the days from `b` to `a`), or `days(N days)`: an
+    int. A duration in months counts days from the context date: not compiled."""
+    arg = node.args[0]
+    if isinstance(arg, ast.Binary) and arg.op == "-":
+        left = compiler.strict(compiler.compile(arg.left, scope))
+        right = compiler.strict(compiler.compile(arg.right, scope))
+        if left.kind == right.kind == "date":
+            return Val(f"CAST(({left.sql} - {right.sql}) AS HUGEINT)", "num")
+    if isinstance(arg, ast.Quantity):
+        length = compiler.consts.literal(arg)
+        if isinstance(length, Duration) and length.unit == "days":
+            return expr.number(length.count)
+    raise NotCompiled("`days` of something other than a difference of dates or N days")

@@ -25,6 +25,7 @@ import duckdb
 from ersl import ast
 from ersl.columnar.compiler import Compiler
 from ersl.columnar.expr import Scope, Val, scaled
+from ersl.columnar.spans import span_amount, span_units
 from ersl.columnar.store import Store
 from ersl.columnar.store_tables import TableStore
 from ersl.columnar.values import NotCompiled
@@ -56,18 +57,32 @@ class ColumnarEngine:
         self.store = TableStore(data) if isinstance(data, TableDataset) else Store(data)
         self.checked = checked
 
-    def plan(self, payment: ast.Payment, consts, per_unit: bool) -> PaymentPlan:
-        """The plan of a payment, or `NotCompiled` saying why it has none."""
-        return PaymentPlan(self, payment, consts, per_unit)
+    def plan(
+        self, payment: ast.Payment, consts, per_unit: bool, keyed: bool = False
+    ) -> PaymentPlan:
+        """The plan of a payment, or `NotCompiled` saying why it has none; `keyed`: its
+        unit rows carry their record's key `k` (for bundle coverage)."""
+        return PaymentPlan(self, payment, consts, per_unit, keyed)
 
 
 class PaymentPlan:
     """A compiled payment: the query of its units and how to read its lines."""
 
-    def __init__(self, engine: ColumnarEngine, payment: ast.Payment, consts, per_unit: bool):
+    def __init__(
+        self,
+        engine: ColumnarEngine,
+        payment: ast.Payment,
+        consts,
+        per_unit: bool,
+        keyed: bool = False,
+    ):
         self.engine = engine
         self.payment = payment
         self.per_unit = per_unit
+        self.keyed = keyed
+        self.uncovered: str | None = None
+        """For a payment bundles cover (`ersl.columnar.bundles`), the SQL condition on a
+        unit row `x` that no episode covers it: a cap's A leaves covered units out."""
         store = engine.store
         checked = engine.checked
         compiler = self.compiler = Compiler(store, checked.symbols, checked.facts, consts)
@@ -80,7 +95,7 @@ class PaymentPlan:
                 basis.provider_var.name: Val("u.prov", "entity", entity="Provider"),
             }
             payee = Val("u.prov", "entity", entity="Provider")
-        elif isinstance(basis, ast.EventBasis):
+        elif isinstance(basis, (ast.EventBasis, ast.SpanBasis)):
             type_name = basis.type.name
             info = store.data.info(type_name)
             if info.kind not in ("event", "span"):
@@ -134,6 +149,8 @@ class PaymentPlan:
 
     def _amount(self, amount: Val, basis) -> Val:
         """The unit's money: rates × the unit's duration (a listed month)."""
+        if isinstance(basis, ast.SpanBasis):
+            return span_amount(amount, basis)
         if amount.kind == "num":
             return amount
         if amount.kind != "rate" or not isinstance(basis, ast.ListedBasis):
@@ -154,7 +171,12 @@ class PaymentPlan:
                 f"JOIN days ON l.s <= days.d AND days.d <= l.e)"
             )
         fields = frozenset(compiler.event_fields.get("u", ()))
-        table, _ = store.event_table(basis.type.name, fields)
+        if isinstance(basis, ast.SpanBasis):
+            return span_units(basis, store, fields, self.keyed)
+        if self.keyed:
+            table, _ = store.keyed_event_table(basis.type.name, fields)
+        else:
+            table, _ = store.event_table(basis.type.name, fields)
         return f"(SELECT e.*, days.pidx, days.ps, days.pe FROM {table} e JOIN days ON e.d = days.d)"
 
     def run(self, unit_days: list[tuple]) -> list[LineTotal]:
@@ -204,10 +226,13 @@ class PaymentPlan:
             if compiler.checks:
                 checks = f" OR (w AND ({' OR '.join(compiler.checks)}))"
             compiler.checks = []
+        extra, only = f", {cap_where} AS c", ""
+        if self.uncovered is not None:
+            extra, only = f"{extra}, u.k AS k", f"WHERE {self.uncovered} "
         query = (
-            f"WITH {_DAYS}, x AS ({self._select(f', {cap_where} AS c')}) "
+            f"WITH {_DAYS}, x AS ({self._select(extra)}) "
             f"SELECT payee, d, sum(a) FILTER (WHERE w AND c), bool_or(bad{checks}) "
-            f"FROM x GROUP BY payee, d"
+            f"FROM x {only}GROUP BY payee, d"
         )
         out: dict[int, list] = {}
         for payee, day, total, _ in _fetch(self.engine.store.con, query, unit_days):

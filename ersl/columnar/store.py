@@ -290,3 +290,40 @@ class Store:
             columns = self.columns(info.name)
             return ColumnKind("num", den=10 ** decimal_scale(columns[i] if columns else ()))
         return self._column([], info.types[i])[2]
+
+    # ------------------------------------------------------------ spans and bundles
+    def keyed_event_table(self, type_name: str, fields: frozenset[str]) -> tuple[str, dict]:
+        """`event_table` with `k`, each record's position in the dataset's order of the
+        type (`Dataset.records`): the key bundle coverage is joined on."""
+        info = self.data.info(type_name)
+        key = ("keyed", info.name, fields)
+        found = self._events.get(key)
+        if found is not None:
+            return found
+        records = self.data.records(info.name)
+        if not records:
+            raise NotCompiled(f"no {info.name} records")
+        all_columns = self.columns(info.name)
+        columns = [
+            ("k", "INTEGER", list(range(len(records)))),
+            ("d", "DATE", all_columns[info.date_index]),
+        ]
+        kinds = {}
+        for field in sorted(fields):
+            if field not in info.index:
+                raise NotCompiled(f"{info.name} has no field `{field}`")
+            i = info.index[field]
+            sql_type, values, kind = self._column(all_columns[i], info.types[i])
+            columns.append((f"f_{field}", sql_type, values))
+            kinds[field] = kind
+        name = self._name("keyed")
+        self._create(name, columns)
+        self._events[key] = (name, kinds)
+        return name, kinds
+
+    def temp_table(self, stem: str, columns: list[tuple[str, str, list]]) -> str:
+        """A new table from Python columns — (column, SQL type, values), dates as
+        `datetime.date` — and its name (bundle coverage of a run)."""
+        name = self._name(stem)
+        self._create(name, columns)
+        return name

@@ -66,27 +66,25 @@ def _window(run, within: ast.Within | None, env: Env) -> tuple[datetime.date, da
 
 
 def compute_episodes(
-    run, bundles: dict[str, ast.Bundle]
+    run, bundles: dict[str, ast.Bundle], found: dict[str, list] | None = None
 ) -> tuple[dict[str, list[Episode]], Coverage]:
     """All episodes per bundle, and what they cover.
 
-    An episode's `end` is the last day any of its windows (includes, warranty) reaches.
+    `found`: per bundle, the records its trigger holds for (`trigger_records`), when
+    they are known already (the columnar engine finds them in one query); the other
+    bundles' are found here. An episode's `end` is the last day any of its windows
+    (includes, warranty) reaches.
     """
-    ev = run.evaluator
     episodes: dict[str, list[Episode]] = {name: [] for name in bundles}
     coverage = Coverage()
     triggers = []
     for name, bundle in bundles.items():
         if bundle.trigger is None:
             continue
-        var = bundle.trigger.var.name
-        for record in run.data.between(bundle.trigger.type.name):
-            if bundle.valid is not None and not (
-                bundle.valid.start <= record.date <= bundle.valid.end
-            ):
-                continue
-            if ev.truth(bundle.trigger.where, _env(run, record.date, **{var: record})):
-                triggers.append((record.date, record.id, name, record))
+        records = (found or {}).get(name)
+        if records is None:
+            records = trigger_records(run, bundle)
+        triggers += [(record.date, record.id, name, record) for record in records]
     for date, _, name, trigger in sorted(triggers, key=lambda t: (t[0], t[1], t[2])):
         if coverage.of_record(trigger) is not None:
             continue
@@ -107,6 +105,20 @@ def compute_episodes(
             coverage.add(episode, record, first, last)
         episodes[name].append(episode)
     return episodes, coverage
+
+
+def trigger_records(run, bundle: ast.Bundle) -> list:
+    """The records of the trigger's type, on any date inside the bundle's `valid`
+    range, that its `where` holds for (on the record's date), by date then id."""
+    ev = run.evaluator
+    var = bundle.trigger.var.name
+    found = []
+    for record in run.data.between(bundle.trigger.type.name):
+        if bundle.valid is not None and not (bundle.valid.start <= record.date <= bundle.valid.end):
+            continue
+        if ev.truth(bundle.trigger.where, _env(run, record.date, **{var: record})):
+            found.append(record)
+    return found
 
 
 def _included(run, item: ast.Include, env: Env, patient):

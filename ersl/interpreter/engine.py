@@ -23,6 +23,7 @@ from ersl.dates import month_start_dates
 from ersl.engines import COLUMNAR
 from ersl.interpreter.bundles import coverage_by
 from ersl.interpreter.drafts import TalliedLineDraft
+from ersl.interpreter.engine_bundles import covered_totals
 from ersl.interpreter.engine_ops import LINE_OPS
 from ersl.interpreter.run import MappingTable, Table
 from ersl.interpreter.units import line_period_of, line_periods, run_range, valid_range
@@ -50,14 +51,15 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
         raise NotCompiled("no basis")
     if ast.split_calls(payment.amount):
         raise NotCompiled("`split` in the amount")
-    if settler.symbols.bundles and coverage_by(payment) is not None:
-        raise NotCompiled("a bundle may cover its units")
+    by = coverage_by(payment) if settler.symbols.bundles else None
     valid = valid_range(run.contract.valid if run.contract else None, payment.valid)
     days = None if valid is None else run_range(valid, settler.period)
     if days is None:
         return []
     line_period = line_period_of(valid, settler.settle_unit)
-    if isinstance(payment.basis, ast.ListedBasis):
+    if isinstance(payment.basis, ast.ListedBasis) or (
+        isinstance(payment.basis, ast.SpanBasis) and payment.basis.each.name == "month"
+    ):
         unit_days = month_start_dates(*days)
     else:
         count = (days[1] - days[0]).days + 1
@@ -78,8 +80,11 @@ def _settle(settler, payment: ast.Payment, capped: bool) -> list:
     # every unit's day (`today`) lies in the run's days and on the unit days
     window = (min(days[0], unit_days[0]), max(days[1], unit_days[-1]))
     consts = Constants(run, days[0], unit_days=window)
-    plan = run.columnar.plan(payment, consts, run.rounding_scope == "unit")
-    totals = plan.run(pairs)
+    plan = run.columnar.plan(payment, consts, run.rounding_scope == "unit", by is not None)
+    if by is None:
+        totals = plan.run(pairs)
+    else:
+        totals = covered_totals(settler, payment, plan, pairs, by, capped, Constants)
     if capped:
         settler.columnar_plans[payment.name] = (plan, pairs)
     providers = run.data.providers()

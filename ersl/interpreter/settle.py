@@ -96,8 +96,9 @@ class Settler:
         )
 
     # ------------------------------------------------------------ bundles
-    def episodes(self):
-        """Episodes per bundle and the covered-record map, computed once on all data."""
+    def episodes(self, found: dict[str, list] | None = None):
+        """Episodes per bundle and the covered-record map, computed once on all data
+        (`found`: the records some bundles' triggers hold for, when already known)."""
         if self._episodes is None:
             try:
                 bundles = {
@@ -105,7 +106,7 @@ class Settler:
                     for name, bundle in self.symbols.bundles.items()
                     if name not in self.unsettled
                 }
-                self._episodes = compute_episodes(self.run, bundles)
+                self._episodes = compute_episodes(self.run, bundles, found)
             except EvalError as error:
                 raise self.fail(
                     error,
@@ -115,6 +116,10 @@ class Settler:
                     None,
                 ) from None
         return self._episodes
+
+    def episodes_known(self) -> bool:
+        """Whether the episodes have been computed already."""
+        return self._episodes is not None
 
     def episodes_of(self, bundle: str):
         """The episodes of one bundle."""

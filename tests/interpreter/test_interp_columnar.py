@@ -508,17 +508,30 @@ def test_ersl_run_engine_columnar_verbose_says_what_ran_where(capsys):
     assert reference.err == ""
 
 
-def test_ersl_run_verbose_names_the_batch_path_and_its_reason(capsys):
-    from ersl.cli import main
+def test_ersl_run_verbose_names_the_batch_path_and_its_reason(capsys, tmp_path):
+    from interp_helpers import run_cli, stay
 
-    folder = REPO / "examples" / "hip_knee"
-    args = ["run", str(folder / "contract.ersl"), "--data", str(folder / "data.jsonl")]
-    assert main([*args, "--engine", "columnar", "-v", "--format", "csv"]) == 0
-    err = capsys.readouterr().err.splitlines()
-    assert err[0] == "engine: columnar"
-    assert "  Besök: batch path: a bundle may cover its units" in err
-    assert main([*args, "--engine", "reference", "-v", "--format", "csv"]) == 0
-    assert capsys.readouterr().err.splitlines()[:2] == ["engine: reference", "  Besök: batch path"]
+    # a payment per episode of a bundle is left to the batch path (few rows)
+    source = contract(
+        """
+bundle "Paket" {
+  trigger  Stay s
+  price    100 kr
+}
+payment "Per episod" {
+  kind   variable
+  per    episode e of "Paket"
+  amount 10 kr
+}
+"""
+    )
+    records = [provider("VC1"), patient("P1"), stay("S1", "P1", "VC1", "2022-02-01", "2022-02-03")]
+    code, _, err = run_cli(capsys, tmp_path, source, records, extra=["--engine", "columnar", "-v"])
+    assert code == 0
+    assert err.splitlines()[0] == "engine: columnar"
+    assert "  Per episod: batch path: the basis EpisodeBasis has no columnar form" in err
+    code, _, err = run_cli(capsys, tmp_path, source, records, extra=["--engine", "reference", "-v"])
+    assert err.splitlines()[:2] == ["engine: reference", "  Per episod: batch path"]
 
 
 def test_an_unknown_engine_is_a_usage_error():
