@@ -359,6 +359,13 @@ def test_a_file_duckdb_cannot_read_in_full_is_left_to_the_reader(tmp_path):
     target.write_bytes(bytes(data))
     reason = read_tables([folder], api.load(TUTORIAL).checked)
     assert isinstance(reason, str) and reason.startswith("DuckDB could not make the tables (")
+    # … and the reader names the file (no traceback).
+    with pytest.raises(ErslError) as caught:
+        api.read_data([folder], api.load(TUTORIAL), tables=True)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E0800"
+    assert diagnostic.message.startswith(f"cannot read {target} as Parquet: ")
+    assert diagnostic.help.startswith("the file is damaged or not wholly Parquet")
 
 
 # ---------------------------------------------------------------------- messy data
