@@ -51,6 +51,20 @@ def read_parquet(reader: Any, file: str, stem: str) -> None:
     try:
         con.execute("SET enable_progress_bar = false")
         _Parquet(reader, con, file, stem).read()
+    except duckdb.Error as err:  # its footer reads, a data page does not (a damaged file)
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        reader.fatal_count += 1
+        reader.problem(
+            Problem(
+                "E0800",
+                f"cannot read {file} as Parquet: {detail}",
+                file,
+                0,
+                column=1,
+                help="the file is damaged or not wholly Parquet; write it again "
+                "(`ersl data convert` writes one from JSON Lines or CSV)",
+            )
+        )
     finally:
         con.close()
 

@@ -359,6 +359,13 @@ def test_a_file_duckdb_cannot_read_in_full_is_left_to_the_reader(tmp_path):
     target.write_bytes(bytes(data))
     reason = read_tables([folder], api.load(TUTORIAL).checked)
     assert isinstance(reason, str) and reason.startswith("DuckDB could not make the tables (")
+    # … and the reader names the file (no traceback).
+    with pytest.raises(ErslError) as caught:
+        api.read_data([folder], api.load(TUTORIAL), tables=True)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E0800"
+    assert diagnostic.message.startswith(f"cannot read {target} as Parquet: ")
+    assert diagnostic.help.startswith("the file is damaged or not wholly Parquet")
 
 
 # ---------------------------------------------------------------------- messy data
@@ -396,6 +403,6 @@ def test_a_table_dataset_settles_again_and_again(tmp_path):
     first = contract.settle(data, "2019", fees, engine="columnar").to_csv()
     assert contract.settle(data, "2019", fees, engine="columnar").to_csv() == first
     # The reference engine needs the records: read once, and kept for what follows.
-    assert contract.settle(data, "2019", fees).to_csv() == first
+    assert contract.settle(data, "2019", fees, engine="reference").to_csv() == first
     assert data.records_read is not None
     assert contract.settle(data, "2019", fees, engine="columnar").to_csv() == first
