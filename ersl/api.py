@@ -20,6 +20,7 @@ from ersl import types as T
 from ersl.checker import CheckedContract, check_file
 from ersl.data import Dataset
 from ersl.data import read_data as _read_data
+from ersl.data.table_data import NeedsRecords, TableDataset, read_tables
 from ersl.dates import parse_period
 from ersl.diagnostics import Diagnostic, did_you_mean
 from ersl.engines import DEFAULT_ENGINE, ENGINES
@@ -81,18 +82,32 @@ class Contract:
         if engine not in ENGINES:
             raise usage_error("E0909", f"`{engine}` is not an engine", "use columnar or reference")
         overrides = {name: self.param_value(name, value) for name, value in (params or {}).items()}
+        if isinstance(data, TableDataset) and data.records_read is not None:
+            data = data.records_read  # settled once already, from records
         run = Run(self.checked, data, overrides)
         run.batches = batches
         run.engine = engine
         settler = Settler(run, run_period)
         settler.keep_units = keep_units
-        with bulk_work():
-            statement = settler.statement()
-        statement.run = run
-        as_of = getattr(data, "as_of", None)
-        if as_of is not None:
-            statement.as_of = as_of.isoformat()
-        statement.preliminary = preliminary_lines(self.checked.symbols, statement, data)
+        try:
+            with bulk_work():
+                statement = settler.statement()
+            statement.run = run
+            as_of = getattr(data, "as_of", None)
+            if as_of is not None:
+                statement.as_of = as_of.isoformat()
+            statement.preliminary = preliminary_lines(self.checked.symbols, statement, data)
+        except NeedsRecords as need:
+            if not isinstance(data, TableDataset):
+                raise
+            # Records of a big type are needed: read them and settle again from scratch
+            # (records compare by identity: never mix two readings in one settlement).
+            del run, settler
+            records = data.as_records_with(bulk_work)
+            records.table_report = f"read as records because {need.args[0]}"
+            return self.settle(records, period, params, keep_units, batches, engine)
+        if isinstance(data, TableDataset) and statement.explainer is not None:
+            statement.explainer = _explain_with_records(statement.explainer)
         return statement
 
     def param_value(self, name: str, value: object):
@@ -111,6 +126,23 @@ class Contract:
         if isinstance(wanted, T.TableT) and text.lower().endswith(".csv"):
             return _table_from_csv(name, text, wanted, self)
         return _parse_value(name, text, self.checked)
+
+
+def _explain_with_records(explainer):
+    """An explainer that says, as a usage error, that explaining needs the records (a
+    statement settled from a `TableDataset`, whose big types are tables only)."""
+
+    def explain(statement, *args, **kwargs):
+        try:
+            return explainer(statement, *args, **kwargs)
+        except NeedsRecords as need:
+            raise usage_error(
+                "E0909",
+                f"explaining this line needs the data's records: {need}",
+                "read the data without tables=True to explain lines",
+            ) from None
+
+    return explain
 
 
 def _parse_value(name: str, text: str, checked: CheckedContract):
@@ -284,17 +316,40 @@ def read_data(
     contract: Contract | CheckedContract,
     skip_invalid: bool = False,
     as_of: date | str | None = None,
+    tables: bool = False,
 ) -> Dataset:
     """Read and validate event data for a contract (raises `ErslError` on bad input).
 
     ``as_of`` (a date or ``"YYYY-MM-DD"``) keeps the records registered on or before
     it, each in its latest version as of then (docs/reference/time.md); settling that data gives
-    the statement as it was on that date."""
+    the statement as it was on that date.
+
+    ``tables=True`` (for `engine="columnar"`): when every input is Parquet and the data
+    is provably clean, the result is a `TableDataset` — DuckDB tables straight from the
+    files, records only of the small types (docs/engine.md); `Contract.settle` reads
+    the records when a settlement needs them. Otherwise the data is read as records,
+    and ``table_report`` says why."""
     checked = contract.checked if isinstance(contract, Contract) else contract
     if isinstance(as_of, str):
         as_of = parse_as_of(as_of)
+    reason = None
+    if tables:
+        if skip_invalid:
+            reason = "--skip-invalid is given"
+        elif as_of is not None:
+            reason = "--as-of is given"
+        else:
+            with bulk_work():
+                found = read_tables(paths, checked)
+            if isinstance(found, TableDataset):
+                found.table_report = found.report()
+                return found
+            reason = found  # None: not all Parquet, nothing to say
     with bulk_work():
-        return _read_data(paths, checked, skip_invalid=skip_invalid, as_of=as_of)
+        data = _read_data(paths, checked, skip_invalid=skip_invalid, as_of=as_of)
+    if reason is not None:
+        data.table_report = f"read as records because {reason}"
+    return data
 
 
 __all__ = ["Contract", "load", "read_data", "Path"]

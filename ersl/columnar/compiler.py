@@ -28,6 +28,20 @@ class Compiler(expr.Compiler):
             return days_of(self, node, scope)
         return super()._c_Call(node, scope)
 
+    def _b_listed_count(self, node: ast.Call, scope: Scope) -> Val:
+        """`listed_count(q, d)`: the listings at the provider that cover the day (as
+        `Dataset.listed_count`)."""
+        provider, day = self._arg(node, scope), self._arg(node, scope, 1)
+        if provider.kind != "entity" or provider.entity != "Provider" or day.kind != "date":
+            raise NotCompiled("listed_count of something other than a provider and a date")
+        alias = f"lc{self.alias_base}"
+        return Val(
+            f"(SELECT CAST(count(*) AS HUGEINT) FROM {self.store.listing()} {alias} "
+            f"WHERE {alias}.prov = {provider.sql} AND {alias}.s <= {day.sql} "
+            f"AND {day.sql} <= {alias}.e)",
+            "num",
+        )
+
     def _in(self, node: ast.Binary, scope: Scope) -> Val:
         right = node.right
         if isinstance(right, ast.Name) and self.refs.get(id(right), ("",))[0] == "codeset":

@@ -27,7 +27,9 @@ from ersl.columnar.compiler import Compiler
 from ersl.columnar.expr import Scope, Val, scaled
 from ersl.columnar.spans import span_amount, span_units
 from ersl.columnar.store import Store
+from ersl.columnar.store_tables import TableStore
 from ersl.columnar.values import NotCompiled
+from ersl.data.table_data import TableDataset
 
 
 class Problem(Exception):
@@ -51,7 +53,8 @@ class ColumnarEngine:
     """The columnar engine of one run: its data as DuckDB tables (`Store`)."""
 
     def __init__(self, data, checked) -> None:
-        self.store = Store(data)
+        # Data straight from Parquet keeps its DuckDB tables (`TableStore`).
+        self.store = TableStore(data) if isinstance(data, TableDataset) else Store(data)
         self.checked = checked
 
     def plan(

@@ -63,3 +63,8 @@ Constant = (
     Fraction | int | Rate | Duration | str | bool | datetime.date | BandTable | Mapping | None
 )
 """What a literal or a parameter's value is at compile time."""
+
+
+class NoValue(Exception):
+    """A provider-level row whose value the reference path must compute and report
+    (a none operand, a division by zero, a period without a month)."""

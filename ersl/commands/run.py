@@ -156,9 +156,10 @@ def _period(args: argparse.Namespace, contract) -> str:
     return period
 
 
-def settle(args: argparse.Namespace):
+def settle(args: argparse.Namespace, tables: bool = False):
     """Load, read data and settle (as of a date, against what was paid); shared by
-    `run` and `explain`."""
+    `run` and `explain`. ``tables``: with the columnar engine, Parquet data may go
+    straight into DuckDB tables (`ersl.data.table_data`)."""
     import ersl.api as api
 
     contract = api.load(contract_path(args))
@@ -178,7 +179,14 @@ def settle(args: argparse.Namespace):
         statement = settlement.corrections(_period(args, contract), paid, as_of)
         _warn(contract, statement)
         return statement
-    data = api.read_data(args.data, contract, skip_invalid=args.skip_invalid, as_of=as_of)
+    engine = getattr(args, "engine", DEFAULT_ENGINE)
+    data = api.read_data(
+        args.data,
+        contract,
+        skip_invalid=args.skip_invalid,
+        as_of=as_of,
+        tables=tables and engine == "columnar",
+    )
     if data.skipped:
         print(data.skip_report(), file=sys.stderr)
     if data.blank_lines:
@@ -186,7 +194,6 @@ def settle(args: argparse.Namespace):
     period = _period(args, contract)
     # Settled in batches without keeping units; `ersl explain` prices the explained
     # line's payment again unit by unit (Settler.traced_sources).
-    engine = getattr(args, "engine", DEFAULT_ENGINE)
     statement = contract.settle(data, period, parse_params(args.param), engine=engine)
     if getattr(args, "verbose", False):
         print(engine_report(statement.run, engine), file=sys.stderr, end="")
@@ -245,6 +252,9 @@ def engine_report(run, engine: str) -> str:
     order, then the caps and indicators the columnar engine computed; payments not
     settled (no line asked for them) are not listed."""
     lines = [f"engine: {engine}"]
+    table_report = getattr(run.data, "table_report", None)
+    if table_report:
+        lines.append(f"data: {table_report}")
     names = [name for name in run.symbols.payments if name in run.engine_report]
     names += sorted(name for name in run.engine_report if name not in run.symbols.payments)
     for name in names:
@@ -267,7 +277,8 @@ def run(args: argparse.Namespace) -> int:
         return monthly(args)
     if args.payment_day is not None:
         raise usage_error("E0909", "--payment-day goes with --monthly-as-of")
-    statement = settle(args)
+    # The html report reads the data's records: it is read as records from the start.
+    statement = settle(args, tables=args.format != "html")
     if args.format == "xlsx":
         data = statement.to_xlsx()
         if args.output:

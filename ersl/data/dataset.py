@@ -108,6 +108,8 @@ class Dataset:
         `registered`, `replaces` or `withdraws`; else None."""
         self.as_of: date | None = None
         """The date the records were selected as of (`read_data(as_of=…)`), or None."""
+        self.table_report: str | None = None
+        """How the data was read for the columnar engine (`ersl run --verbose`), or None."""
 
     # ------------------------------------------------------------------ types
     def info(self, type_name: str) -> TypeInfo:

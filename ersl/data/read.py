@@ -73,6 +73,9 @@ class _Reader(Checks):
         self.withdrawals: list[Withdrawal] = []
         self.as_of: date | None = None
         self.blank_lines: list[tuple[str, int]] = []  # blank CSV lines: skipped and counted
+        #: The data names of the record types read from Parquet files (None: every type);
+        #: `ersl.data.table_data` reads only the small types as records.
+        self.only: set[str] | None = None
 
     # ------------------------------------------------------------------ paths
     def read_path(self, path: str | os.PathLike) -> None:
@@ -570,6 +573,18 @@ def read_data(
     ``as_of`` keeps only the records registered on or before that date, each in its
     latest version as of it (``ersl.data.history``; None: every registered record).
     """
+    return read_types(paths, contract, skip_invalid, as_of)
+
+
+def read_types(
+    paths: Iterable[str | os.PathLike],
+    contract: Any,
+    skip_invalid: bool = False,
+    as_of: date | None = None,
+    only: set[str] | None = None,
+) -> Dataset:
+    """`read_data`, reading from Parquet files only the record types (data names) in
+    ``only`` (None: every type); `ersl.data.table_data` reads its small types this way."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     # Reading creates millions of objects and no reference cycles; the cyclic
@@ -580,6 +595,7 @@ def read_data(
     try:
         reader = _Reader(symbols_of(contract), skip_invalid)
         reader.as_of = as_of
+        reader.only = only
         for path in paths:
             reader.read_path(path)
         dataset = reader.finish()

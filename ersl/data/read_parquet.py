@@ -121,8 +121,10 @@ class _Parquet:
                 p.message += f" (the file's {rows} row{s} are not read)" if rows else ""
                 self.reader.problem(p)
             return
+        wanted = getattr(self.reader, "only", None)  # the types to read (None: all)
         if not multi:
-            self._read_type(self.reader.layouts[self.stem], cats, "TRUE")
+            if wanted is None or self.stem in wanted:
+                self._read_type(self.reader.layouts[self.stem], cats, "TRUE")
             return
         found = self.con.execute(
             f"SELECT CAST(type AS VARCHAR) AS t, count(*) FROM {self.source} GROUP BY t ORDER BY t"
@@ -131,7 +133,7 @@ class _Parquet:
         if any(t not in known for t, _ in found):
             self._unknown_types(sorted(known))
         for type_name, _ in found:
-            if type_name in known:
+            if type_name in known and (wanted is None or type_name in wanted):
                 where = f"CAST(type AS VARCHAR) = {quote_text(type_name)}"
                 self._read_type(known[type_name], cats, where)
 

@@ -236,6 +236,15 @@ def _split(ev, node, env):
                 f"`split` by `{ev.run.text(how.value)}`: the values add up to zero, so the pot cannot be shared",
                 code="E0905",
             )
+    else:
+        share = None
+    return split_share(pot, share, by_total, units)
+
+
+def split_share(pot, share, by_total, units: int):
+    """One unit's part of a `split` pot: `pot × share / Σ shares` (`by`), else
+    `pot / units` (`equally`); the caller has checked that Σ shares is not zero."""
+    if share is not None:
         return pot * Fraction(share) / by_total
     return pot / Fraction(units)
 

@@ -24,6 +24,7 @@ from ersl.engines import COLUMNAR
 from ersl.interpreter.bundles import coverage_by
 from ersl.interpreter.drafts import TalliedLineDraft
 from ersl.interpreter.engine_bundles import covered_totals
+from ersl.interpreter.engine_ops import LINE_OPS
 from ersl.interpreter.run import MappingTable, Table
 from ersl.interpreter.units import line_period_of, line_periods, run_range, valid_range
 from ersl.interpreter.values import DurationValue, RateValue, number_value, quantity_value
@@ -155,7 +156,7 @@ def _cap_measures(settler, cap: ast.Cap) -> dict | None:
     providers = run.data.providers()
     try:
         consts = Constants(run, min(p.start for p in periods))
-        plan = ProviderValues(run.columnar, cap.measure, cap.provider_var.name, consts)
+        plan = ProviderValues(run.columnar, cap.measure, cap.provider_var.name, consts, LINE_OPS)
         values = plan.values(list(range(len(providers))), periods)
     except NotCompiled as reason:
         run.engine_report[f"cap {cap.name}"] = f"measure: reference ({reason})"

@@ -12,6 +12,7 @@ from ersl.interpreter.batch_aggregates import expand
 from ersl.interpreter.batch_base import Batch, Fallback, attempt
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.engine import indicator_counts as indicator_counts_columnar
+from ersl.interpreter.engine_provider import performance_pots
 from ersl.interpreter.env import Env
 from ersl.interpreter.units import line_periods, valid_range
 from ersl.interpreter.values import DurationValue, RateValue
@@ -128,7 +129,9 @@ def performance_lines(settler, perf: ast.Performance) -> list[LineDraft]:
         return []
     unit_name = (perf.each.name if perf.each else None) or settler.reconcile_unit
     drafts = []
-    for period in line_periods(unit_name, valid, settler.period):
+    periods = line_periods(unit_name, valid, settler.period)
+    pots = performance_pots(settler, perf, periods) or {}
+    for period in periods:
         for provider in settler.run.data.providers():
             weights = Fraction(0)
             weighted = Fraction(0)
@@ -150,7 +153,9 @@ def performance_lines(settler, perf: ast.Performance) -> list[LineDraft]:
                 if weights == 0:
                     continue
                 pot_node = perf.bonus if perf.bonus is not None else perf.penalty
-                pot = ev._operand(pot_node, env)
+                pot = pots.get((provider.id, period.label))
+                if pot is None:
+                    pot = ev._operand(pot_node, env)
                 if isinstance(pot, RateValue):
                     from ersl.dates import days_in, months_in
 

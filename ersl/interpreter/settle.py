@@ -23,6 +23,7 @@ from ersl.interpreter.bundles import compute_episodes, coverage_by
 from ersl.interpreter.demands import check_required, unsettled_lines
 from ersl.interpreter.drafts import LineDraft
 from ersl.interpreter.engine import columnar_lines
+from ersl.interpreter.engine_provider import provider_lines
 from ersl.interpreter.env import Env, describe
 from ersl.interpreter.explain import explain
 from ersl.interpreter.units import (
@@ -154,7 +155,10 @@ class Settler:
         """The payment's lines settled in batches (tried once), or None."""
         if payment.name not in self._bulk:
             capped = payment.name in self._capped()
-            drafts = columnar_lines(self, payment, capped)
+            if isinstance(payment.basis, ast.ProviderBasis):
+                drafts = provider_lines(self, payment, capped)
+            else:
+                drafts = columnar_lines(self, payment, capped)
             if drafts is None:
                 drafts = bulk.payment_lines(self, payment, capped)
                 self.run.engine_report.setdefault(payment.name, "batch path")

@@ -503,6 +503,7 @@ def test_ersl_run_engine_columnar_verbose_says_what_ran_where(capsys):
         "  Besöksersättning: columnar",
         "  cap Besökstak läkare: measure: columnar",
         "  indicator 113 Blodtryck – ischemisk hjärtsjukdom: columnar",
+        "  performance Kvalitetsersättning: bonus: columnar",
     ]
     assert reference.err == ""
 
