@@ -486,3 +486,17 @@ def test_a_none_in_a_trigger_is_the_reference_error():
     fast = outcome(source, BUNDLE_RECORDS, "columnar")
     assert fast == outcome(source, BUNDLE_RECORDS, None)
     assert fast[0] == "error" and "while finding bundle episodes" in fast[1]
+
+
+def test_the_bundle_benchmark_agrees_on_a_small_population(capsys):
+    """`benchmarks/bench_bundles.py` on 150 patients: both engines, per-day stays, the
+    same statement (its data are a realistic mix of episodes the property's are not)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_bundles import main
+
+    assert main(["--patients", "150", "--each-day"]) == 0
+    out = capsys.readouterr().out
+    assert "statements byte-identical: True" in out
+    assert "Vårddygn: columnar" in out
