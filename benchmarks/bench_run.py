@@ -86,7 +86,7 @@ def main() -> None:
             data_path.unlink()
             data_path = parquet_path
         t1 = _clock()
-        data = api.read_data([data_path], contract)
+        data = api.read_data([data_path], contract, tables=args.engine == "columnar")
         t2 = _clock()
         cpu = time.process_time()
         # as `ersl run` does: units are not kept once their lines are made

@@ -256,27 +256,7 @@ class Store:
     def event_table(self, type_name: str, fields: frozenset[str]) -> tuple[str, dict]:
         """A table of every record of an event type: `d` (its date) and the fields asked
         for (`f_<field>`), with each field's kind."""
-        info = self.data.info(type_name)
-        key = (info.name, fields)
-        found = self._events.get(key)
-        if found is not None:
-            return found
-        if not self.data.records(info.name):
-            raise NotCompiled(f"no {info.name} records")
-        all_columns = self.columns(info.name)
-        columns = [("d", "DATE", all_columns[info.date_index])]
-        kinds = {}
-        for field in sorted(fields):
-            if field not in info.index:
-                raise NotCompiled(f"{info.name} has no field `{field}`")
-            i = info.index[field]
-            sql_type, values, kind = self._column(all_columns[i], info.types[i])
-            columns.append((f"f_{field}", sql_type, values))
-            kinds[field] = kind
-        name = self._name("events")
-        self._create(name, columns)
-        self._events[key] = (name, kinds)
-        return name, kinds
+        return self._event_columns(type_name, fields, keyed=False)
 
     def event_kinds(self, type_name: str, field: str) -> ColumnKind:
         """The kind of an event field's column (without building the table): decimal
@@ -295,8 +275,12 @@ class Store:
     def keyed_event_table(self, type_name: str, fields: frozenset[str]) -> tuple[str, dict]:
         """`event_table` with `k`, each record's position in the dataset's order of the
         type (`Dataset.records`): the key bundle coverage is joined on."""
+        return self._event_columns(type_name, fields, keyed=True)
+
+    def _event_columns(self, type_name: str, fields: frozenset[str], keyed: bool):
+        """The table of `event_table` (and `k` when `keyed`), made once per set of fields."""
         info = self.data.info(type_name)
-        key = ("keyed", info.name, fields)
+        key = ("keyed" if keyed else "plain", info.name, fields)
         found = self._events.get(key)
         if found is not None:
             return found
@@ -304,10 +288,9 @@ class Store:
         if not records:
             raise NotCompiled(f"no {info.name} records")
         all_columns = self.columns(info.name)
-        columns = [
-            ("k", "INTEGER", list(range(len(records)))),
-            ("d", "DATE", all_columns[info.date_index]),
-        ]
+        columns = [("d", "DATE", all_columns[info.date_index])]
+        if keyed:
+            columns.insert(0, ("k", "INTEGER", list(range(len(records)))))
         kinds = {}
         for field in sorted(fields):
             if field not in info.index:
@@ -316,7 +299,7 @@ class Store:
             sql_type, values, kind = self._column(all_columns[i], info.types[i])
             columns.append((f"f_{field}", sql_type, values))
             kinds[field] = kind
-        name = self._name("keyed")
+        name = self._name("keyed" if keyed else "events")
         self._create(name, columns)
         self._events[key] = (name, kinds)
         return name, kinds

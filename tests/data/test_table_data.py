@@ -108,14 +108,18 @@ def test_primary_care_reads_no_big_type_as_records(tmp_path):
 
 
 def test_a_settlement_that_needs_records_reads_them_and_settles_again(tmp_path, capsys):
-    # primary_care's performance bonus counts listed patients in Python (for now): the
-    # run reads the records and says why; the statement is the reference's.
-    contract, params = EXAMPLE_RUNS["primary_care"]
-    parquet = _parquet(tmp_path, _objects(EXAMPLES / "primary_care" / "data.jsonl"))
-    argv = ["run", str(EXAMPLES / "primary_care" / contract), "--data", str(parquet), *params]
-    code, _, err = _run(capsys, [*argv, "--engine", "columnar", "-v"])
+    # hip_knee's bundle builds its episodes from the patients' records (the
+    # interpreter's own code): the run reads the records and says why; the statement
+    # is the reference's from JSON Lines.
+    contract, params = EXAMPLE_RUNS["hip_knee"]
+    jsonl = EXAMPLES / "hip_knee" / "data.jsonl"
+    parquet = _parquet(tmp_path, _objects(jsonl))
+    argv = ["run", str(EXAMPLES / "hip_knee" / contract), *params, "--format", "csv"]
+    code, out, err = _run(capsys, [*argv, "--data", str(parquet), "--engine", "columnar", "-v"])
     assert code == 0
     assert "data: read as records because the settlement asked for" in err
+    code, reference, _ = _run(capsys, [*argv, "--data", str(jsonl), "--engine", "reference"])
+    assert code == 0 and out == reference
 
 
 def test_json_lines_and_csv_are_read_as_records(tmp_path):
