@@ -3173,11 +3173,11 @@ def test_E0206_a_use_leading_out_of_the_project(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text("", encoding="utf-8")
-    (tmp_path / "shared.ersl").write_text("param b = 2\n", encoding="utf-8")
-    diags = diagnostics_of(project, 'use "../shared"\n')
+    (tmp_path / "outside.ersl").write_text("param b = 2\n", encoding="utf-8")
+    diags = diagnostics_of(project, 'use "../outside"\n')
     (d,) = diags
     assert (d.code, *at(d)) == ("E0206", 1, 1)
-    assert d.message == f"`../shared.ersl` leads outside the project root {project.resolve()}"
+    assert d.message == f"`../outside.ersl` leads outside the project root {project.resolve()}"
     # the same file is fine once the root is the folder above
     assert check_file(project / "contract.ersl", root=tmp_path)
 
@@ -3186,8 +3186,8 @@ def test_E0206_a_symbolic_link_out_of_the_project(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
     (project / ".git").mkdir()
-    (tmp_path / "shared.ersl").write_text("param b = 2\n", encoding="utf-8")
-    (project / "linked.ersl").symlink_to(tmp_path / "shared.ersl")
+    (tmp_path / "outside.ersl").write_text("param b = 2\n", encoding="utf-8")
+    (project / "linked.ersl").symlink_to(tmp_path / "outside.ersl")
     diags = diagnostics_of(project, 'use "linked.ersl"\n')
     (d,) = diags
     assert (d.code, *at(d)) == ("E0206", 1, 1)
