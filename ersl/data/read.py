@@ -71,9 +71,11 @@ class _Reader(CsvReading, Checks):
         self.withdrawals: list[Withdrawal] = []
         self.as_of: date | None = None
         self.blank_lines: list[tuple[str, int]] = []  # blank CSV lines: skipped and counted
-        #: The data names of the record types read from Parquet files (None: every type);
-        #: `ersl.data.table_data` reads only the small types as records.
+        #: The data names of the record types read from Parquet and CSV files (None:
+        #: every type); `ersl.data.table_data` reads only the small types as records,
+        #: and gives the lines of theirs in JSON Lines files (file → (number, line)).
         self.only: set[str] | None = None
+        self.lines: dict[str, list[tuple[int, str]]] = {}
 
     # ------------------------------------------------------------------ paths
     def read_path(self, path: str | os.PathLike) -> None:
@@ -140,22 +142,26 @@ class _Reader(CsvReading, Checks):
     # ------------------------------------------------------------------ JSON Lines
     def read_jsonl(self, file: str) -> None:
         """Read one JSON Lines file (phase 1)."""
+        if file in self.lines:  # the lines of the wanted types, found already
+            self.files.setdefault(file, len(self.files))
+            self._jsonl_lines(file, self.lines[file])
+            return
         fh = self._open(file)
         if fh is None:
             return
         try:
             with fh:
-                self._jsonl_lines(file, fh)
+                self._jsonl_lines(file, enumerate(fh, 1))
         except UnicodeDecodeError:
             self._not_utf8(file)
 
-    def _jsonl_lines(self, file: str, lines: Iterable[str]) -> None:
+    def _jsonl_lines(self, file: str, lines: Iterable[tuple[int, str]]) -> None:
         scan = self.decoder.scan_once
         layouts = self.layouts
         builders = {
             name: (layout.build, self.recs[name].append) for name, layout in layouts.items()
         }
-        for number, line in enumerate(lines, 1):
+        for number, line in lines:
             # The C scanner directly: a line that is exactly one object (the usual case)
             # needs none of the whitespace handling and error reporting of `_parse`.
             try:
@@ -424,9 +430,12 @@ def read_types(
     skip_invalid: bool = False,
     as_of: date | None = None,
     only: set[str] | None = None,
+    lines: dict[str, list[tuple[int, str]]] | None = None,
 ) -> Dataset:
-    """`read_data`, reading from Parquet files only the record types (data names) in
-    ``only`` (None: every type); `ersl.data.table_data` reads its small types this way."""
+    """`read_data`, reading from Parquet and CSV files only the record types (data
+    names) in ``only`` (None: every type), and from a JSON Lines file in ``lines`` only
+    the (number, line) pairs given; `ersl.data.table_data` reads its small types this
+    way."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     # Reading creates millions of objects and no reference cycles; the cyclic
@@ -438,6 +447,7 @@ def read_types(
         reader = _Reader(symbols_of(contract), skip_invalid)
         reader.as_of = as_of
         reader.only = only
+        reader.lines = lines or {}
         for path in paths:
             reader.read_path(path)
         dataset = reader.finish()

@@ -27,6 +27,9 @@ class CsvReading:
 
     def read_csv(self, file: str, stem: str) -> None:
         """Read one CSV file of records of type ``stem`` (phase 1)."""
+        if self.only is not None and stem not in self.only:
+            self.files.setdefault(file, len(self.files))
+            return
         fh = self._open(file, newline="")
         if fh is None:
             return

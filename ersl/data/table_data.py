@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ersl import types as T
-from ersl.data import sql_checks
+from ersl.data import sql_checks, table_text
 from ersl.data.dataset import Dataset
 from ersl.data.parquet_plan import FieldPlan, TypePlan, category, quote_name, quote_text
 from ersl.data.read import read_types
@@ -78,8 +78,10 @@ def _column_sql(plan: FieldPlan, t: T.Type) -> str:
     return f"CAST(({plan.value}) AS {column_type})"
 
 
-def _files(paths: list) -> tuple[list[tuple[str, str]], str | None]:
-    """The Parquet files of the inputs with their stems, or why they are not all Parquet."""
+def _files(paths: list) -> tuple[list[tuple[str, str, str]], str | None]:
+    """The files of the inputs as (file, stem, format: parquet, csv or jsonl) — a
+    folder's CSV and Parquet files by name, as the reader reads them — or why the
+    reader is left to say what is wrong with them."""
     found = []
     for path in paths:
         shown = os.fspath(path)
@@ -89,15 +91,13 @@ def _files(paths: list) -> tuple[list[tuple[str, str]], str | None]:
                 f for f in p.iterdir() if f.is_file() and f.suffix in (".csv", ".parquet")
             )
             if not files:
-                return [], f"the folder {shown} holds no Parquet files"
-            for f in files:
-                if f.suffix != ".parquet":
-                    return [], f"{os.path.join(shown, f.name)} is not Parquet"
-                found.append((os.path.join(shown, f.name), f.stem))
-        elif is_file(p) and p.suffix == ".parquet":
-            found.append((shown, p.stem))
+                return [], f"the folder {shown} holds no data files"
+            found += [(os.path.join(shown, f.name), f.stem, f.suffix[1:]) for f in files]
+        elif is_file(p):
+            kind = p.suffix[1:] if p.suffix in (".csv", ".parquet") else "jsonl"
+            found.append((shown, p.stem, kind))
         else:
-            return [], f"{shown} is not a Parquet file"
+            return [], f"{shown} is no file"
     if not found:
         return [], "no data"
     return found, None
@@ -117,9 +117,42 @@ class _Tables:
         #: per data name: (SQL of the rows of one file, …)
         self.parts: dict[str, list[str]] = {name: [] for name in self.infos}
         self.files: list[str] = []  # by number
+        self.texts: dict[str, str] = {}  # JSON Lines file → the table of its lines
 
-    def add_file(self, number: int, file: str, stem: str) -> str | None:
+    def lines_of(self, data_names: set[str]) -> dict[str, list[tuple[int, str]]]:
+        """The lines of records of the given types in each JSON Lines file, numbered
+        (the reader reads them); the files' lines are let go."""
+        wanted = ", ".join(map(quote_text, sorted(data_names))) or "NULL"
+        found = {}
+        for file, table in self.texts.items():
+            rows = self.con.execute(
+                f"SELECT __ersl_row, line FROM {table} WHERE type_name IN ({wanted}) "
+                "ORDER BY __ersl_row"
+            ).fetchall()
+            found[file] = [(n, line.removesuffix("\r") + "\n") for n, line in rows]
+            self.con.execute(f"DROP TABLE {table}")
+        return found
+
+    def add_file(self, number: int, file: str, stem: str, kind: str) -> str | None:
         """Check one file's rows; remember how to select its converted rows."""
+        if kind == "jsonl":
+            found = table_text.jsonl_types(self.con, file, f"text_{number}", self.layouts)
+            if isinstance(found, str):
+                return found
+            self.texts[file] = f"text_{number}_json"
+            for data_name, (source, cats, check) in found.items():
+                self._add_type(number, source, data_name, cats, "TRUE", check)
+            return None
+        if kind == "csv":
+            found = table_text.csv_type(self.con, file, stem, self.layouts)
+            if isinstance(found, str):
+                return found
+            data_name, (source, cats, check) = found
+            self._add_type(number, source, data_name, cats, "TRUE", check)
+            return None
+        return self._add_parquet(number, file, stem)
+
+    def _add_parquet(self, number: int, file: str, stem: str) -> str | None:
         import duckdb
 
         read = f"read_parquet({quote_text(file)})"
@@ -137,7 +170,7 @@ class _Tables:
         if "type" not in cats:
             if stem not in self.layouts:
                 return f"{file} is named after no record type"
-            return self._add_type(number, file, source, stem, cats, "TRUE")
+            return self._add_type(number, source, stem, cats, "TRUE")
         if cats["type"] != "str":
             return f"the column `type` of {file} is not text"
         found = self.con.execute(f"SELECT DISTINCT CAST(type AS VARCHAR) FROM {source}").fetchall()
@@ -146,14 +179,14 @@ class _Tables:
             return f"{file} has a row of no known record type"
         for type_name in sorted(types):
             where = f"CAST(type AS VARCHAR) = {quote_text(type_name)}"
-            reason = self._add_type(number, file, source, type_name, cats, where)
-            if reason:
-                return reason
+            self._add_type(number, source, type_name, cats, where)
         return None
 
     def _add_type(
-        self, number: int, file: str, source: str, data_name: str, cats: dict, where: str
-    ) -> str | None:
+        self, number: int, source: str, data_name: str, cats: dict, where: str, check="TRUE"
+    ) -> None:
+        """Remember how to select one type's converted rows of a file (``source``, its
+        columns of kinds ``cats``; ``check``: SQL the rows must pass besides the plan's)."""
         layout = self.layouts[data_name]
         info = layout.info
         columns = {name: cat for name, cat in cats.items() if name != "type"}
@@ -172,10 +205,9 @@ class _Tables:
         # One scan: the converted values and whether the row passes (`create` looks).
         self.parts[data_name].append(
             f"SELECT {number} AS __file, {_ROW} AS __row, "
-            f"coalesce(({plan.ok}), FALSE) AS __ok, {', '.join(values)} "
+            f"coalesce(({plan.ok}) AND ({check}), FALSE) AS __ok, {', '.join(values)} "
             f"FROM {source} WHERE {where}"
         )
-        return None
 
     def create(self, data_name: str) -> tuple[str, str | None]:
         """CREATE the table of a type (every file's rows; empty without any); its name,
@@ -257,7 +289,7 @@ def _big_types(tables: _Tables, rows: dict[str, int]) -> dict[str, str]:
 
 def read_tables(paths: Any, checked: Any) -> TableDataset | str | None:
     """The data as DuckDB tables (`TableDataset`), or why it must be read as records;
-    None when not every input is Parquet (JSON Lines and CSV are always records)."""
+    None when an input is no file or folder of data (the reader says what is wrong)."""
     import duckdb
 
     if isinstance(paths, (str, os.PathLike)):
@@ -270,9 +302,9 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str | None:
     try:
         con.execute("SET enable_progress_bar = false")
         tables = _Tables(con, checked)
-        tables.files = [file for file, _ in files]
-        for number, (file, stem) in enumerate(files):
-            reason = tables.add_file(number, file, stem)
+        tables.files = [file for file, _, _ in files]
+        for number, (file, stem, kind) in enumerate(files):
+            reason = tables.add_file(number, file, stem, kind)
             if reason:
                 con.close()
                 return reason
@@ -291,11 +323,14 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str | None:
         }
         big = _big_types(tables, rows)
         small = {n for n, info in tables.infos.items() if info.name not in big}
-        records = read_types(paths, checked, only=small)
+        records = read_types(paths, checked, only=small, lines=tables.lines_of(small))
     except duckdb.Error as error:  # a file DuckDB reads in part: the reader says why
         con.close()
         first = str(error).strip().splitlines()[0] if str(error).strip() else "an error"
         return f"DuckDB could not make the tables ({first})"
+    except (OSError, UnicodeError) as error:  # a CSV header: the reader says why
+        con.close()
+        return f"the files cannot be read ({error})"
     except BaseException:
         con.close()
         raise
@@ -377,7 +412,9 @@ class TableDataset(Dataset):
     def report(self) -> str:
         """What `ersl run --verbose` says of the data."""
         read = [n for n in self.small_types() if n in self._records and self._records[n]]
-        return f"DuckDB tables straight from Parquet; read as records: {', '.join(read) or 'none'}"
+        return (
+            f"DuckDB tables straight from the files; read as records: {', '.join(read) or 'none'}"
+        )
 
     def as_records(self) -> Dataset:
         """The same data read the reference way (once: the tables are let go first, and

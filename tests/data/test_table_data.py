@@ -37,6 +37,7 @@ EXAMPLE_RUNS = {
     "hip_knee": ("contract.ersl", []),
     "tutorial": ("clinic.ersl", ["--param", TUTORIAL_FEES]),
 }
+PC = EXAMPLES / "primary_care"
 BIG = {"Patient", "Listing", "Visit", "Observation", "patient_attribute"}  # with rows
 
 
@@ -83,7 +84,7 @@ def test_examples_settle_on_tables_alone(tmp_path, capsys, example):
     argv = ["run", str(EXAMPLES / example / contract), "--data", str(parquet), *params]
     code, _, err = _run(capsys, [*argv, "--engine", "columnar", "-v", "--format", "csv"])
     assert code == 0
-    assert "data: DuckDB tables straight from Parquet; read as records: Provider\n" in err
+    assert "data: DuckDB tables straight from the files; read as records: Provider\n" in err
 
 
 def test_primary_care_reads_no_big_type_as_records(tmp_path):
@@ -95,7 +96,7 @@ def test_primary_care_reads_no_big_type_as_records(tmp_path):
     # but the provider is read as records.
     assert "Provider" in data.small_types()
     assert not BIG & set(data.small_types())
-    assert data.report() == "DuckDB tables straight from Parquet; read as records: Provider"
+    assert data.report() == "DuckDB tables straight from the files; read as records: Provider"
     assert [p.id for p in data.providers()] == ["VC1"]
     # The tables hold every row: 2 patients, 2 listings, 3 visits (data.jsonl).
     counts = {
@@ -122,13 +123,41 @@ def test_a_settlement_that_needs_records_reads_them_and_settles_again(tmp_path, 
     assert code == 0 and out == reference
 
 
-def test_json_lines_and_csv_are_read_as_records(tmp_path):
-    contract = api.load(TUTORIAL)
-    jsonl = EXAMPLES / "tutorial" / "data.jsonl"
-    data = api.read_data([jsonl], contract, tables=True)
-    assert not isinstance(data, TableDataset)
-    assert data.table_report is None  # `-v` says nothing of the data
-    assert read_tables([jsonl], contract.checked) is None
+def _csv_folder(tmp_path: Path, objects: list[dict]) -> Path:
+    """The objects as a folder of CSV files, one per type (sets as `a;b`)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    by_type: dict[str, list[dict]] = {}
+    for obj in objects:
+        by_type.setdefault(obj["type"], []).append(obj)
+    for type_name, rows in by_type.items():
+        header = sorted({k for row in rows for k in row if k != "type"})
+        lines = [",".join(header)]
+        for row in rows:
+            cells = [row.get(k) for k in header]
+            lines.append(
+                ",".join(
+                    "" if c is None else ";".join(c) if isinstance(c, list) else str(c)
+                    for c in cells
+                )
+            )
+        (folder / f"{type_name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_json_lines_and_csv_become_tables(tmp_path, capsys):
+    contract, params = EXAMPLE_RUNS["primary_care"]
+    jsonl = PC / "data.jsonl"
+    csv = _csv_folder(tmp_path, _objects(jsonl))
+    for data in (jsonl, csv):
+        found = api.read_data([data], api.load(PC / contract), tables=True)
+        assert isinstance(found, TableDataset)
+        assert found.report() == "DuckDB tables straight from the files; read as records: Provider"
+        argv = ["run", str(PC / contract), "--data", str(data), *params, "--format", "csv"]
+        code, out, err = _run(capsys, [*argv, "-v"])
+        assert code == 0, err
+        assert "data: DuckDB tables straight from the files" in err
+        assert out == _run(capsys, [*argv, "--engine", "reference"])[1]
 
 
 def test_skip_invalid_and_as_of_read_records(tmp_path):
@@ -142,7 +171,6 @@ def test_skip_invalid_and_as_of_read_records(tmp_path):
 
 # ---------------------------------------------------------------------- dirty data
 
-PC = EXAMPLES / "primary_care"
 DIRTY = {
     "duplicate id": (
         {"type": "patient", "id": "P1", "birth_date": "1941-01-01"},
