@@ -215,6 +215,10 @@ def csv_type(
     ).fetchall()
     if found and found[0][0]:
         return f"{file} has a blank row or white space or line ends the reader reads its own way"
+    # Every row exactly as wide as the header: DuckDB's strict mode lets a row end in
+    # extra empty cells (`a,b,,` read as `a,b`), Python's csv counts them.
+    if not _rows_as_wide(con, text, separator, len(header)):
+        return f"{file} has a row not as wide as its header, or a quote inside a cell"
     names = {f"c{i}": h for i, h in enumerate(header)}
     columns = "{" + ", ".join(f"{quote_text(c)}: 'VARCHAR'" for c in names) + "}"
     read = (
@@ -232,4 +236,30 @@ def csv_type(
             )
         values.append(f"{value} AS {quote_name(field)}")
     source = f"(SELECT row_number() OVER () + 1 AS {_ROW}, {', '.join(values)} FROM {read})"
-    return info.data_name, (source, dict.fromkeys(header, "str"), "TRUE")
+    # A file of one column: a row of white space (quoted, or any Python white space) is
+    # a blank row to the reader, a value to DuckDB.
+    check = f"regexp_matches({quote_name(header[0])}, {quote_text(_NOT_BLANK)})"
+    return info.data_name, (
+        source,
+        dict.fromkeys(header, "str"),
+        check if len(header) == 1 else "TRUE",
+    )
+
+
+_PY_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)  # every character whose str.isspace() is true
+_NOT_BLANK = "[^" + "".join(f"\\x{{{ord(c):x}}}" for c in _PY_SPACE) + "]"
+"""A character Python's `str.strip` keeps (RE2)."""
+
+
+def _rows_as_wide(con: Any, text: str, separator: str, width: int) -> bool:
+    """Whether the file (``text``: SQL of its content) is a header line, then rows of
+    exactly ``width`` cells, each quoted (RFC 4180) or without quotes (RE2)."""
+    sep = re.escape(separator)
+    cell = f'(?:"(?:[^"]|"")*"|[^"{sep}\\r\\n]*)'
+    row = cell + f"(?:{sep}{cell})" * (width - 1)
+    pattern = f"[^\\r\\n]*(?:\\r?\\n{row})*(?:\\r?\\n)?"
+    found = con.execute(f"SELECT regexp_full_match(content, {quote_text(pattern)}) FROM {text}")
+    return all(ok for (ok,) in found.fetchall())
