@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_table_data import PC, TUTORIAL, TUTORIAL_FEES, _datasets
+from test_data_speed_paths import EXT, INFOS, _pool
+from test_table_data import EXAMPLES, PC, TUTORIAL, TUTORIAL_FEES, _csv_folder, _datasets
 
 import ersl.api as api
 from ersl import types as T
@@ -451,3 +452,335 @@ def test_csv_read_into_tables_as_the_reader_reads_it(tmp_path_factory, data):
         if isinstance(found, TableDataset)
         else re.sub(r"/\S+|\d+|`.*`|\(.*", "", str(found))
     )
+
+
+# ---------------------------------------------------------------------- every field type
+
+
+@st.composite
+def _ext_lines(draw) -> str:
+    """JSON Lines for the extended test schema (every kind of field): per type and
+    field one JSON kind of value in the file (as a table column needs), the values
+    mostly ones the reader takes (`test_data_speed_paths` pools), texts spelt with
+    escapes, numbers as JSON numbers or texts."""
+    lines = [
+        '{"type": "provider", "id": "VC1"}',
+        '{"type": "provider", "id": "H1"}',
+        '{"type": "patient", "id": "P1", "birth_date": "1950-01-01"}',
+        '{"type": "patient", "id": "P2", "birth_date": "1990-06-30"}',
+    ]
+    names = draw(st.lists(st.sampled_from(sorted(INFOS)), min_size=1, max_size=4, unique=True))
+    for name in names:
+        info = INFOS[name]
+        spelling = {}  # field → (good values, other values) of one JSON kind
+        for field, t in zip(info.fields, info.types, strict=True):
+            pool = _pool(t) + [1.5, 0.1, -0.0, 0, 12, True, 123456789012345678]
+            if field == "id":
+                pool = ["x"]
+            odd_kind = draw(st.integers(0, 9)) == 9
+            kinds = {type(v).__name__ for v in (pool if odd_kind else _pool(t)[:2])}
+            kind = draw(st.sampled_from(sorted(kinds)))
+            of_kind = [v for v in pool if type(v).__name__ == kind]
+            good = [v for v in _pool(t)[:2] if type(v).__name__ == kind]
+            spelling[field] = (good or of_kind, of_kind)
+        for n in range(draw(st.integers(1, 4))):
+            pairs = [f'"type": {_spell_text(draw, name)}']
+            for field, t in zip(info.fields, info.types, strict=True):
+                optional = isinstance(t, (T.Optional, T.SetT)) or field in info.attribute_fields
+                if optional and draw(st.booleans()):
+                    continue
+                good, of_kind = spelling[field]
+                value = draw(st.sampled_from(of_kind if draw(st.integers(0, 9)) == 9 else good))
+                if field == "id":
+                    value = f"{name[:2]}{n}"
+                if isinstance(value, str):
+                    text = _spell_text(draw, value)
+                elif isinstance(value, list):
+                    text = "[" + ", ".join(_spell_text(draw, str(v)) for v in value) + "]"
+                else:
+                    text = json.dumps(value)
+                key = _spell_text(draw, field) if draw(st.integers(0, 9)) == 9 else f'"{field}"'
+                pairs.append(f"{key}: {text}")
+            lines.append("{" + ", ".join(draw(st.permutations(pairs))) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_read(path: Path, checked) -> tuple:
+    """Read ``path`` with and without tables: the same diagnostics, or tables holding
+    the reader's records (every non-attribute type, every field)."""
+    found = read_tables([path], checked)
+    try:
+        records = api.read_data([path], checked)
+    except ErslError as error:
+        assert not isinstance(found, TableDataset), "the tables read what the reader refuses"
+        with pytest.raises(ErslError) as caught:
+            api.read_data([path], checked, tables=True)
+        assert _errors(caught.value) == _errors(error)
+        return found
+    if isinstance(found, TableDataset):
+        for name in records.type_names():
+            info = records.info(name)
+            assert _table_rows(found, name, info) == _record_rows(records, name, info), name
+        found.con.close()
+    return found
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=_ext_lines())
+def test_every_field_type_reads_into_tables_as_the_reader_reads_it(tmp_path_factory, text):
+    path = _write(tmp_path_factory.mktemp("ext"), text)
+    found = _check_read(path, EXT)
+    import re
+
+    event(
+        "tables"
+        if isinstance(found, TableDataset)
+        else re.sub(r"/\S+|\d+|`.*`|\(.*", "", str(found))
+    )
+
+
+# ---------------------------------------------------------------------- each check, JSON Lines
+
+TUTORIAL_LINES = (EXAMPLES / "tutorial" / "data.jsonl").read_text(encoding="utf-8")
+_VISIT = (
+    '{"type": "visit", "id": "V99", "patient": "P2", "provider": "VC1", "date": "2019-04-01", '
+    '"profession": "nurse", "mode": "physical"'
+)
+_CNI = '{"type": "patient_attribute", "patient": "P3", "from": "2019-07-01", "cni": '
+_PATIENT = '{"type": "patient", "id": "P4", "birth_date": "1941-02-03", "sex": '
+TABLES = object()  # the outcome of a clean file: a TableDataset
+
+JSONL_CASES = {
+    # clean spellings: tables
+    "as written": (TUTORIAL_LINES, TABLES),
+    "CRLF line ends": (TUTORIAL_LINES.replace("\n", "\r\n"), TABLES),
+    "a byte order mark": ("\ufeff" + TUTORIAL_LINES, TABLES),
+    "blank lines": ("\n \n" + TUTORIAL_LINES.replace("\n", "\n\t\r\n", 3) + "  ", TABLES),
+    "no last line end": (TUTORIAL_LINES.rstrip("\n"), TABLES),
+    "escapes in texts": (
+        TUTORIAL_LINES + _PATIENT + '"\\u00e9\\/\\"\\\\\\t\\u001f"}\n'
+        '{"type": "listing", "patient": "P\\u0034", "provider": "VC1", "start": "2019-01-01"}\n',
+        TABLES,
+    ),
+    "numbers with padding": (TUTORIAL_LINES + _CNI + "1.50}\n", TABLES),
+    "numbers as whole numbers": (TUTORIAL_LINES + _CNI + "2}\n", TABLES),
+    "numbers as -0": (TUTORIAL_LINES + _CNI + "-0.0}\n", TABLES),
+    "white space around tokens": (
+        TUTORIAL_LINES + '\t{ "type" :\t"patient" ,"id":"P4"  ,  "birth_date":"1941-02-03"}  \n',
+        TABLES,
+    ),
+    "null values": (TUTORIAL_LINES + _PATIENT + "null}\n", TABLES),
+    # the strict flat JSON grammar
+    "a nested object": (TUTORIAL_LINES + _PATIENT + '{"a": 1}}\n', "is not a flat JSON object"),
+    "a list of lists": (TUTORIAL_LINES + _VISIT + ', "team": [["nurse"]]}\n', "not a flat JSON"),
+    "an exponent": (TUTORIAL_LINES + _CNI + "15e-1}\n", "is not a flat JSON object"),
+    "a long fraction": (TUTORIAL_LINES + _CNI + "1.0000000000000000001}\n", "not a flat JSON"),
+    "a long whole number": (TUTORIAL_LINES + _CNI + "1234567890123456789012}\n", "not a flat JSON"),
+    "NaN": (TUTORIAL_LINES + _CNI + "NaN}\n", "is not a flat JSON object"),
+    "Infinity": (TUTORIAL_LINES + _CNI + "-Infinity}\n", "is not a flat JSON object"),
+    "leading zeros": (TUTORIAL_LINES + _CNI + "01.5}\n", "is not a flat JSON object"),
+    "a lone surrogate": (TUTORIAL_LINES + _PATIENT + '"\\ud83d"}\n', "is not a flat JSON object"),
+    "a surrogate pair": (TUTORIAL_LINES + _PATIENT + '"\\ud83d\\ude00"}\n', "not a flat JSON"),
+    "a NUL escape": (TUTORIAL_LINES + _PATIENT + '"a\\u0000"}\n', "is not a flat JSON object"),
+    "a raw control character": (TUTORIAL_LINES + _PATIENT + '"a\tb"}\n', "not a flat JSON"),
+    "a lone CR": (TUTORIAL_LINES + _PATIENT + '"a"}\r' + _PATIENT + '"b"}\n', "not a flat JSON"),
+    "a CR inside a line": (TUTORIAL_LINES + _PATIENT + '\r"a"}\n', "is not a flat JSON object"),
+    "a CR before white space": (TUTORIAL_LINES + _PATIENT + '"a"}\r \n', "not a flat JSON"),
+    "two byte order marks": ("\ufeff\ufeff" + TUTORIAL_LINES, "is not a flat JSON object"),
+    "a form feed": (TUTORIAL_LINES + _PATIENT + '\x0c"a"}\n', "is not a flat JSON object"),
+    "two objects on a line": (TUTORIAL_LINES.replace("}\n", "} {}\n", 1), "not a flat JSON"),
+    "no object": (TUTORIAL_LINES + "[1]\n", "is not a flat JSON object"),
+    "malformed JSON": (TUTORIAL_LINES + _PATIENT + '"a"\n', "is not a flat JSON object"),
+    # keys and types
+    "a key twice": (TUTORIAL_LINES + _CNI + '1.5, "cni": 1.5}\n', "gives a key twice"),
+    "a key twice, once escaped": (
+        TUTORIAL_LINES + _CNI + '1.5, "\\u0063ni": 1.5}\n',
+        "gives a key twice",
+    ),
+    "no type": (TUTORIAL_LINES + '{"id": "P4", "birth_date": "1941-02-03"}\n', "no text type"),
+    "a type not text": (TUTORIAL_LINES + '{"type": 1, "id": "P4"}\n', "no text type"),
+    "a type null": (TUTORIAL_LINES + '{"type": null, "id": "P4"}\n', "no text type"),
+    "an unknown type": (
+        TUTORIAL_LINES + '{"type": "Patient", "id": "P4", "birth_date": "1941-02-03"}\n',
+        "has a record of no known type",
+    ),
+    "an unknown field": (TUTORIAL_LINES + _PATIENT + '"F", "colour": "red"}\n', "`colour`"),
+    "a registration field": (
+        TUTORIAL_LINES + _VISIT + ', "registered": "2019-04-02"}\n',
+        "gives visit the unknown field `registered`",
+    ),
+    "a number and a text": (TUTORIAL_LINES + _CNI + '"1.5"}\n', "values of different kinds"),
+    "a number and a truth": (TUTORIAL_LINES + _CNI + "true}\n", "values of different kinds"),
+    "a list and a text": (
+        TUTORIAL_LINES
+        + _VISIT
+        + ', "team": ["nurse"]}\n'
+        + _VISIT.replace("V99", "V98")
+        + ', "team": "nurse"}\n',
+        "values of different kinds",
+    ),
+    # the row checks of the text's own columns
+    "a number's key escaped": (
+        TUTORIAL_LINES + '{"type": "patient_attribute", "patient": "P3", "from": "2019-07-01", '
+        '"\\u0063ni": 1.5}\n',
+        "needs the reader's own checks",
+    ),
+    "a list of a number": (TUTORIAL_LINES + _VISIT + ', "team": ["nurse", 1]}\n', "own checks"),
+    "a list with null": (TUTORIAL_LINES + _VISIT + ', "team": [null]}\n', "own checks"),
+    # not UTF-8
+    "Latin-1": (
+        TUTORIAL_LINES.encode()
+        + b'{"type": "patient", "id": "P\xe9", "birth_date": "1941-02-03"}\n',
+        "DuckDB could not make the tables",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(JSONL_CASES))
+def test_each_json_lines_check(tmp_path, case):
+    text, reason = JSONL_CASES[case]
+    found = _check_same(_write(tmp_path, text), TUTORIAL_RUN)
+    if reason is TABLES:
+        assert isinstance(found, TableDataset), found
+    else:
+        assert isinstance(found, str) and reason in found, found
+
+
+# ---------------------------------------------------------------------- each check, CSV
+
+
+def _tutorial_csv(tmp_path: Path, **edits) -> Path:
+    """The tutorial's data as a folder of CSV files; ``edits``: per type (``visit``) the
+    file's new text, or a function of its text."""
+    lines = (EXAMPLES / "tutorial" / "data.jsonl").read_text(encoding="utf-8").splitlines()
+    folder = _csv_folder(tmp_path, [json.loads(line) for line in lines])  # 1.8 as "1.8"
+    for name, edit in edits.items():
+        path = folder / f"{name}.csv"
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        new = edit(old) if callable(edit) else edit
+        path.write_bytes(new.encode("utf-8") if isinstance(new, str) else new)
+    return folder
+
+
+def _add(row: str):
+    return lambda text: text + row
+
+
+def _semicolons(text: str) -> str:
+    return text.replace(",", ";")
+
+
+CSV_CASES = {
+    # clean spellings: tables
+    "as written": ({}, TABLES),
+    "CRLF line ends": ({"visit": lambda t: t.replace("\n", "\r\n")}, TABLES),
+    "a byte order mark": ({"visit": lambda t: "\ufeff" + t}, TABLES),
+    "no last line end": ({"visit": lambda t: t.rstrip("\n")}, TABLES),
+    "spaces around header names": ({"visit": lambda t: t.replace(",", " , ", 2)}, TABLES),
+    "quoted cells": (
+        {"provider": 'id,name\n"VC1","Björken,""the"" clinic\nsecond line\r\nthird"\n'},
+        TABLES,
+    ),
+    "semicolons": ({"visit": _semicolons, "patient_attribute": _semicolons}, TABLES),
+    "decimal commas": (
+        {
+            "patient_attribute": lambda t: (
+                _semicolons(t).replace("1.8", "1,8").replace("0.9", '"0,9"')
+            )
+        },
+        TABLES,
+    ),
+    "sets": (
+        {
+            "visit": "id;patient;provider;date;profession;mode;team\n"
+            'V1;P1;VC1;2019-01-15;doctor;physical;"nurse;doctor"\n'
+            "V2;P1;VC1;2019-03-05;doctor;physical;nurse\n"
+            'V3;P1;VC1;2019-03-20;nurse;physical;""\n'
+            "V4;P2;VC1;2019-03-12;doctor;video;\n"
+        },
+        TABLES,
+    ),
+    "empty cells": (
+        {"patient": 'id,birth_date,sex\nP1,1950-04-12,\nP2,2016-07-01,""\nP3,1985-09-30,F\n'},
+        TABLES,
+    ),
+    # the file name and the header
+    "a file of no type": ({"colour": "id\nx\n"}, "is named after no record type"),
+    "an empty file": ({"visit": ""}, "has no header"),
+    "a blank header": ({"visit": lambda t: "\n" + t}, "has no header"),
+    "a quoted header": ({"visit": lambda t: '"id"' + t[2:]}, "the header of"),
+    "a CR in the header": ({"visit": lambda t: "id\r" + t[2:]}, "the header of"),
+    "an unknown column": (
+        {"provider": "id,name,colour\nVC1,Björken,red\n"},
+        "names a field twice or an unknown field",
+    ),
+    "a registration column": (
+        {"provider": "id,registered\nVC1,2019-01-01\n"},
+        "names a field twice or an unknown field",
+    ),
+    "a column twice": ({"provider": "id,id\nVC1,VC1\n"}, "names a field twice"),
+    "a required column missing": ({"provider": "name\nBjörken\n"}, "lacks a required field"),
+    "a second byte order mark": ({"visit": lambda t: "\ufeff\ufeff" + t}, "an unknown field"),
+    # blank rows, line ends, white space by quotes
+    "a blank row": ({"visit": lambda t: t.replace("\n", "\n\n", 2)}, "has a blank row"),
+    "a row of white space": ({"visit": _add(" \t\n")}, "has a blank row"),
+    "white space at the end": ({"visit": _add("  ")}, "has a blank row"),
+    "a lone CR": ({"visit": lambda t: t.replace("\n", "\r", 2)}, "line ends the reader reads"),
+    "a space before a quote": ({"provider": 'id,name\nVC1, "Björken"\n'}, "white space"),
+    "a tab after a quote": ({"provider": 'id,name\nVC1,"Björken"\t\n'}, "white space"),
+    # rows as wide as the header; quotes only around cells
+    "a row too short": ({"visit": _add("V99,P1\n")}, "not as wide as its header"),
+    "a row too long": ({"visit": _add("V99,P1,VC1,2019-04-01,doctor,physical,x\n")}, "as wide"),
+    "a row ending in a separator": (
+        {"visit": _add("V99,P1,VC1,2019-04-01,doctor,physical,\n")},
+        "not as wide as its header",
+    ),
+    "a row ending in separators": (
+        {"visit": _add("V99,P1,VC1,2019-04-01,doctor,physical,,\n")},
+        "not as wide as its header",
+    ),
+    "a row ending in a quoted empty cell": (
+        {"visit": _add('V99,P1,VC1,2019-04-01,doctor,physical,""\n')},
+        "not as wide as its header",
+    ),
+    "a quote mid-cell": ({"provider": 'id,name\nVC1,Bj"örken\n'}, "a quote inside a cell"),
+    "text after a quote": ({"provider": 'id,name\nVC1,"Bj"örken\n'}, "a quote inside a cell"),
+    "a backslash escape": ({"provider": 'id,name\nVC1,"Bj\\"örken"\n'}, "a quote inside"),
+    "a form feed before a quote": ({"provider": 'id,name\nVC1,\x0c"Bj"\n'}, "a quote inside"),
+    # the row checks
+    "a quoted blank cell alone": ({"provider": 'id\nVC1\n"  "\n'}, "needs the reader's own"),
+    "a quoted empty cell alone": ({"provider": 'id\nVC1\n""\n'}, "needs the reader's own checks"),
+    "a no-break space alone": ({"provider": "id\nVC1\n\u00a0\n"}, "needs the reader's own"),
+    "a decimal comma in a comma file": (
+        {"patient_attribute": lambda t: t.replace("1.8", '"1,8"')},
+        "needs the reader's own checks",
+    ),
+    "a decimal comma with spaces": (
+        {"patient_attribute": lambda t: _semicolons(t).replace("1.8", " 1,8")},
+        "needs the reader's own checks",
+    ),
+    "a decimal comma and a unit": (
+        {"patient_attribute": lambda t: _semicolons(t).replace("1.8", "1,8 kr")},
+        "needs the reader's own checks",
+    ),
+    # DuckDB's strict reader, and bytes
+    "mixed line ends": (
+        {"visit": lambda t: t.replace("\n", "\r\n", 1)},
+        "DuckDB could not make the tables",
+    ),
+    "Latin-1": ({"provider": "id,name\nVC1,Björken\n".encode("latin-1")}, "cannot be read"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CSV_CASES))
+def test_each_csv_check(tmp_path, case):
+    edits, reason = CSV_CASES[case]
+    found = _check_same(_tutorial_csv(tmp_path, **edits), TUTORIAL_RUN)
+    if reason is TABLES:
+        assert isinstance(found, TableDataset), found
+    else:
+        assert isinstance(found, str) and reason in found, found
