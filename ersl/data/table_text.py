@@ -17,12 +17,16 @@ anything else is a reason to read the file as records (the reader's diagnostics)
   one JSON kind per field and type;
 * **CSV**: a header without quotes naming known, distinct fields (every required one
   among them), no blank row, no lone ``\\r``, no white space between a separator and
-  a quote, every row as wide as the header (DuckDB's strict mode); a `;`-separated
-  file's decimal commas are read as the reader reads them.
+  a quote, every row exactly as wide as the header (a full match of the file: cells
+  quoted or without quotes; DuckDB's strict mode lets a row end in extra empty
+  cells), no cell longer than Python's csv field limit, in a file of one column no
+  row of white space; a `;`-separated file's decimal commas are read as the reader
+  reads them.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from typing import Any
 
@@ -236,14 +240,14 @@ def csv_type(
             )
         values.append(f"{value} AS {quote_name(field)}")
     source = f"(SELECT row_number() OVER () + 1 AS {_ROW}, {', '.join(values)} FROM {read})"
-    # A file of one column: a row of white space (quoted, or any Python white space) is
-    # a blank row to the reader, a value to DuckDB.
-    check = f"regexp_matches({quote_name(header[0])}, {quote_text(_NOT_BLANK)})"
-    return info.data_name, (
-        source,
-        dict.fromkeys(header, "str"),
-        check if len(header) == 1 else "TRUE",
-    )
+    # Python's csv refuses a cell longer than its field limit ("malformed CSV").
+    limit = csv.field_size_limit()
+    checks = [f"coalesce(length({quote_name(h)}), 0) <= {limit}" for h in header]
+    if len(header) == 1:
+        # A file of one column: a row of white space (quoted, or any Python white
+        # space) is a blank row to the reader, a value to DuckDB.
+        checks.append(f"regexp_matches({quote_name(header[0])}, {quote_text(_NOT_BLANK)})")
+    return info.data_name, (source, dict.fromkeys(header, "str"), " AND ".join(checks))
 
 
 _PY_SPACE = (

@@ -11,6 +11,7 @@ below show each conservative check of the module sending its input to the reader
 
 from __future__ import annotations
 
+import csv
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -369,7 +370,8 @@ def _csv_files(draw, records: list[dict]) -> dict[str, str]:
             cells = []
             for h in header:
                 value = row.get(h)
-                text = "" if value is None else str(value)
+                text = ";".join(value) if isinstance(value, list) else str(value)
+                text = "" if value is None else text
                 if h == "cni" and separator == ";" and draw(st.booleans()):
                     text = text.replace(".", ",")  # a decimal comma
                 cells.append(_cell(draw, text, separator, tidy))
@@ -670,6 +672,17 @@ def _add(row: str):
     return lambda text: text + row
 
 
+def _with_kind(cell: str):
+    """The visits with a `kind` column: one visit's ``cell``."""
+
+    def edit(text: str) -> str:
+        header, *rows = text.splitlines()
+        rows = [row + ("," + cell if n == 0 else ",") for n, row in enumerate(rows)]
+        return "\n".join([header + ",kind", *rows]) + "\n"
+
+    return edit
+
+
 def _semicolons(text: str) -> str:
     return text.replace(",", ";")
 
@@ -767,6 +780,14 @@ CSV_CASES = {
         {"patient_attribute": lambda t: _semicolons(t).replace("1.8", "1,8 kr")},
         "needs the reader's own checks",
     ),
+    "a cell as long as Python's csv field limit": (
+        {"visit": _with_kind("x" * csv.field_size_limit())},
+        TABLES,
+    ),
+    "a cell longer than Python's csv field limit": (
+        {"visit": _with_kind('"' + "x" * csv.field_size_limit() + '"""')},
+        "needs the reader's own checks",
+    ),
     # DuckDB's strict reader, and bytes
     "mixed line ends": (
         {"visit": lambda t: t.replace("\n", "\r\n", 1)},
@@ -784,3 +805,24 @@ def test_each_csv_check(tmp_path, case):
         assert isinstance(found, TableDataset), found
     else:
         assert isinstance(found, str) and reason in found, found
+
+
+PC_RECORDS = [json.loads(line) for line in (PC / "data.jsonl").read_text().splitlines()]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), as_csv=st.booleans())
+def test_primary_care_spelt_many_ways_settles_as_from_records(tmp_path_factory, data, as_csv):
+    folder = tmp_path_factory.mktemp("pc")
+    if as_csv:
+        path = folder / "data"
+        for name, text in data.draw(_csv_files(PC_RECORDS)).items():
+            _write(path, text, name)
+    else:
+        path = _write(folder, data.draw(_jsonl_files(PC_RECORDS)))
+    found = _check_same(path, PC_RUN)
+    event("tables" if isinstance(found, TableDataset) else "records")
