@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from test_table_data import EXAMPLES, PC, TUTORIAL, TUTORIAL_FEES, _csv_folder, 
 
 import ersl.api as api
 from ersl import types as T
+from ersl.data import table_text
 from ersl.data.excel import is_number
 from ersl.data.records import Entity
 from ersl.data.table_data import TableDataset, read_tables
@@ -120,6 +123,12 @@ def _check_same(path: Path, run: tuple) -> tuple:
         # The same data read the other way (`as_records`) settles alike, too.
         assert _settled(contract, data.as_records(), period, params, "columnar") == expected
     return found
+
+
+def _tally(found) -> None:
+    """Count the outcomes (`--hypothesis-show-statistics`): tables, or why not."""
+    why = re.sub(r"/\S+|\d+|`.*`|\(.*", "", str(found))
+    event("tables" if isinstance(found, TableDataset) else why)
 
 
 def _write(tmp: Path, text: str | bytes, name: str = "data.jsonl") -> Path:
@@ -296,13 +305,7 @@ def test_json_lines_read_into_tables_as_the_reader_reads_them(tmp_path_factory, 
     text = data.draw(_jsonl_files(records))
     path = _write(tmp_path_factory.mktemp("jsonl"), text)
     found = _check_same(path, TUTORIAL_RUN)
-    import re
-
-    event(
-        "tables"
-        if isinstance(found, TableDataset)
-        else re.sub(r"/\S+|\d+|`.*`|\(.*", "", str(found))
-    )
+    _tally(found)
 
 
 # ---------------------------------------------------------------------- CSV spellings
@@ -447,13 +450,7 @@ def test_csv_read_into_tables_as_the_reader_reads_it(tmp_path_factory, data):
     for name, text in files.items():
         _write(folder, text, name)
     found = _check_same(folder, TUTORIAL_RUN)
-    import re
-
-    event(
-        "tables"
-        if isinstance(found, TableDataset)
-        else re.sub(r"/\S+|\d+|`.*`|\(.*", "", str(found))
-    )
+    _tally(found)
 
 
 # ---------------------------------------------------------------------- every field type
@@ -536,13 +533,7 @@ def _check_read(path: Path, checked) -> tuple:
 def test_every_field_type_reads_into_tables_as_the_reader_reads_it(tmp_path_factory, text):
     path = _write(tmp_path_factory.mktemp("ext"), text)
     found = _check_read(path, EXT)
-    import re
-
-    event(
-        "tables"
-        if isinstance(found, TableDataset)
-        else re.sub(r"/\S+|\d+|`.*`|\(.*", "", str(found))
-    )
+    _tally(found)
 
 
 # ---------------------------------------------------------------------- each check, JSON Lines
@@ -825,4 +816,10 @@ def test_primary_care_spelt_many_ways_settles_as_from_records(tmp_path_factory, 
     else:
         path = _write(folder, data.draw(_jsonl_files(PC_RECORDS)))
     found = _check_same(path, PC_RUN)
-    event("tables" if isinstance(found, TableDataset) else "records")
+    _tally(found)
+
+
+def test_python_white_space_is_every_character_str_strip_removes():
+    # A one-column file's row of any of these is blank to the reader (`str.strip`).
+    everything = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()}
+    assert set(table_text._PY_SPACE) == everything
