@@ -4,9 +4,11 @@ The table path is a shortcut, never a second meaning: for any file,
 ``read_data([path], contract, tables=True)`` either gives a `TableDataset` whose
 tables hold exactly the records the reference reader reads (and settle to the same
 statement bytes), or reads the data as records — the same dataset, the same
-diagnostics. Hypothesis writes the tutorial's data with nasty spellings (escapes,
-number texts, white space, line ends, quoting, separators); the deterministic tests
-below show each conservative check of the module sending its input to the reader.
+diagnostics. Hypothesis writes the tutorial's and primary care's data with nasty
+spellings (escapes, number texts, white space, line ends, quoting, separators) and
+the extended test schema's every kind of field; the deterministic tests below show
+each conservative check of the module sending its input to the reader, and clean
+files becoming tables.
 """
 
 from __future__ import annotations
@@ -121,6 +123,7 @@ def _check_same(path: Path, run: tuple):
     expected = _settled(contract, records, period, params, "columnar")
     assert _settled(contract, records, period, params, "reference") == expected
     assert _settled(contract, data, period, params, "columnar") == expected
+    data.con.close()
     return data
 
 
