@@ -201,6 +201,9 @@ _SEPARATORS = ["", " ", "  ", "\t", " \t"]
 _RARE_SEPARATORS = ["\r", "\x0c", "\x0b", "\u00a0", "\n "]
 
 
+_JSON_TEXTS = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
+
+
 def _spell_text(draw, text: str) -> str:
     """A JSON string spelling ``text``: characters plain or escaped every JSON way."""
     out = []
@@ -246,6 +249,8 @@ def _jsonl_files(draw, records: list[dict]) -> str:
     lines = []
     for record in records:
         items = list(record.items())
+        if record.get("type") == "patient" and draw(st.booleans()):
+            items.append(("sex", draw(_JSON_TEXTS)))
         if not tidy and draw(st.integers(0, 5)) == 0:  # a nasty value, field or type
             nasty = draw(st.integers(0, 5))
             key = draw(st.sampled_from([k for k, _ in items]))
