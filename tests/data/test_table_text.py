@@ -318,7 +318,7 @@ def _jsonl_files(draw, records: list[dict]) -> str:
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -461,7 +461,7 @@ def _nasty(draw, lines: list[str], separator: str) -> list[str]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -548,7 +548,7 @@ def _check_read(path: Path, checked) -> tuple:
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -817,7 +817,7 @@ PC_RECORDS = [json.loads(line) for line in (PC / "data.jsonl").read_text().split
 
 
 @settings(
-    max_examples=20,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
