@@ -126,7 +126,7 @@ class _Tables:
         found = {}
         for file, table in self.texts.items():
             rows = self.con.execute(
-                f"SELECT __ersl_row, line FROM {table} WHERE type_name IN ({wanted}) "
+                f"SELECT __ersl_row, line FROM {table} WHERE j.type IN ({wanted}) "
                 "ORDER BY __ersl_row"
             ).fetchall()
             found[file] = [(n, line.removesuffix("\r") + "\n") for n, line in rows]
@@ -139,7 +139,7 @@ class _Tables:
             found = table_text.jsonl_types(self.con, file, f"text_{number}", self.layouts)
             if isinstance(found, str):
                 return found
-            self.texts[file] = f"text_{number}_json"
+            self.texts[file] = f"text_{number}"
             for data_name, (source, cats, check) in found.items():
                 self._add_type(number, source, data_name, cats, "TRUE", check)
             return None
