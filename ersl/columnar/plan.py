@@ -53,7 +53,7 @@ class ColumnarEngine:
     """The columnar engine of one run: its data as DuckDB tables (`Store`)."""
 
     def __init__(self, data, checked) -> None:
-        # Data straight from Parquet keeps its DuckDB tables (`TableStore`).
+        # Data straight from its files keeps its DuckDB tables (`TableStore`).
         self.store = TableStore(data) if isinstance(data, TableDataset) else Store(data)
         self.checked = checked
         self._listed_units: dict[tuple, str] = {}

@@ -1,12 +1,14 @@
-"""Parquet data straight into DuckDB tables, for the columnar engine (issue 14).
+"""Data straight into DuckDB tables, for the columnar engine (issue 14).
 
-Part of the data layer (:mod:`ersl.data`). When every input is Parquet and the data
-is provably clean, :func:`read_tables` makes one DuckDB table per record type from
-the files — the rows converted by the same SQL the Parquet reader uses for its good
-rows (:mod:`ersl.data.parquet_plan`) — and returns a `TableDataset`: the small record
-types (providers, their attributes, indicator results: types that refer only to small
-types) read as records by the reference reader itself, the big ones (patients,
-listings, events, …) only as tables. The columnar engine's `TableStore`
+Part of the data layer (:mod:`ersl.data`). When DuckDB certainly reads every input as
+the reader does (Parquet; JSON Lines and CSV files that :mod:`ersl.data.table_text`
+accepts) and the data is provably clean, :func:`read_tables` makes one DuckDB table
+per record type from the files — the rows converted by the same SQL the Parquet reader
+uses for its good rows (:mod:`ersl.data.parquet_plan`) — and returns a
+`TableDataset`: the small record types (providers, their attributes, indicator
+results: types that refer only to small types) read as records by the reference
+reader itself (their lines of a JSON Lines file, their CSV files), the big ones
+(patients, listings, events, …) only as tables. The columnar engine's `TableStore`
 (`ersl.columnar.store_tables`) works on those tables; asking the dataset for records
 of a big type raises `NeedsRecords`, and the caller (`Contract.settle`) then reads the
 data as records and settles again from scratch — correct, just slower.

@@ -17,6 +17,7 @@ from test_data_parquet_parity import DECODER, _write_both
 
 import ersl.api as api
 from ersl.cli import main
+from ersl.data.dump import dump_csv
 from ersl.data.table_data import NeedsRecords, TableDataset, read_tables
 from ersl.errors import ErslError
 
@@ -123,32 +124,11 @@ def test_a_settlement_that_needs_records_reads_them_and_settles_again(tmp_path, 
     assert code == 0 and out == reference
 
 
-def _csv_folder(tmp_path: Path, objects: list[dict]) -> Path:
-    """The objects as a folder of CSV files, one per type (sets as `a;b`)."""
-    folder = tmp_path / "csv"
-    folder.mkdir()
-    by_type: dict[str, list[dict]] = {}
-    for obj in objects:
-        by_type.setdefault(obj["type"], []).append(obj)
-    for type_name, rows in by_type.items():
-        header = sorted({k for row in rows for k in row if k != "type"})
-        lines = [",".join(header)]
-        for row in rows:
-            cells = [row.get(k) for k in header]
-            lines.append(
-                ",".join(
-                    "" if c is None else ";".join(c) if isinstance(c, list) else str(c)
-                    for c in cells
-                )
-            )
-        (folder / f"{type_name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
-
-
 def test_json_lines_and_csv_become_tables(tmp_path, capsys):
     contract, params = EXAMPLE_RUNS["primary_care"]
     jsonl = PC / "data.jsonl"
-    csv = _csv_folder(tmp_path, _objects(jsonl))
+    csv = tmp_path / "csv"
+    dump_csv(api.read_data([jsonl], api.load(PC / contract)), csv)
     for data in (jsonl, csv):
         found = api.read_data([data], api.load(PC / contract), tables=True)
         assert isinstance(found, TableDataset)
