@@ -82,8 +82,8 @@ def _column_sql(plan: FieldPlan, t: T.Type) -> str:
 
 def _files(paths: list) -> tuple[list[tuple[str, str, str]], str | None]:
     """The files of the inputs as (file, stem, format: parquet, csv or jsonl) — a
-    folder's CSV and Parquet files by name, as the reader reads them — or why the
-    reader is left to say what is wrong with them."""
+    folder's CSV and Parquet files by name, as the reader reads them — and why they are
+    left to the reader (without files: the reader says what is wrong)."""
     found = []
     for path in paths:
         shown = os.fspath(path)
@@ -102,6 +102,9 @@ def _files(paths: list) -> tuple[list[tuple[str, str, str]], str | None]:
             return [], f"{shown} is no file"
     if not found:
         return [], "no data"
+    for file, _, _ in found:
+        if any(c in file for c in "*?[{"):  # DuckDB's readers would take it as a pattern
+            return found, f"the name {file} has a character of file patterns"
     return found, None
 
 
@@ -299,7 +302,7 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str | None:
     paths = list(paths)
     files, reason = _files(paths)
     if reason:
-        return None
+        return reason if files else None
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")

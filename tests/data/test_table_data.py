@@ -140,6 +140,32 @@ def test_json_lines_and_csv_become_tables(tmp_path, capsys):
         assert out == _run(capsys, [*argv, "--engine", "reference"])[1]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_file_named_like_a_pattern_is_read_as_records(tmp_path, capsys, suffix):
+    # DuckDB's readers take `*`, `?`, `[…]` and `{…}` in a name as a file pattern: the
+    # file `data[12].jsonl` would read `data1.jsonl` and `data2.jsonl` instead. The
+    # table path leaves such a file to the reader, which reads that file and only it.
+    contract, params = EXAMPLE_RUNS["primary_care"]
+    objects = _objects(PC / "data.jsonl")
+    decoy = [{"type": "provider", "id": "VC9"}]
+    if suffix == ".jsonl":
+        named = tmp_path / "data[12].jsonl"
+        named.write_bytes((PC / "data.jsonl").read_bytes())
+        (tmp_path / "data1.jsonl").write_text(json.dumps(decoy[0]) + "\n", encoding="utf-8")
+    else:
+        named = tmp_path / "data[12].parquet"
+        for folder, records, target in [("real", objects, named), ("decoy", decoy, None)]:
+            (tmp_path / folder).mkdir()
+            _parquet(tmp_path / folder, records).rename(target or tmp_path / "data1.parquet")
+    reason = read_tables([named], api.load(PC / contract).checked)
+    assert reason == f"the name {named} has a character of file patterns"
+    argv = ["run", str(PC / contract), "--data", str(named), *params, "--format", "csv"]
+    code, out, err = _run(capsys, [*argv, "-v"])
+    assert code == 0 and "data: read as records because the name" in err
+    code, expected, _ = _run(capsys, [*argv[:3], str(PC / "data.jsonl"), *argv[4:]])
+    assert code == 0 and out == expected
+
+
 def test_skip_invalid_and_as_of_read_records(tmp_path):
     contract = api.load(TUTORIAL)
     parquet = _parquet(tmp_path, _objects(EXAMPLES / "tutorial" / "data.jsonl"))
