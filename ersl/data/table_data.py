@@ -141,7 +141,9 @@ class _Tables:
     def add_file(self, number: int, file: str, stem: str, kind: str) -> str | None:
         """Check one file's rows; remember how to select its converted rows."""
         if kind == "jsonl":
-            found = table_text.jsonl_types(self.con, file, f"text_{number}", self.layouts)
+            always_big = _big_types(self, None)
+            keep = {n for n, info in self.infos.items() if info.name not in always_big}
+            found = table_text.jsonl_types(self.con, file, f"text_{number}", self.layouts, keep)
             if isinstance(found, str):
                 return found
             self.texts[file] = f"text_{number}"
@@ -264,19 +266,19 @@ def _clean(tables: _Tables, names: dict[str, str]) -> str | None:
     return None
 
 
-def _big_types(tables: _Tables, rows: dict[str, int]) -> dict[str, str]:
+def _big_types(tables: _Tables, rows: dict[str, int] | None) -> dict[str, str]:
     """The big types (schema name → why): patients, events and spans, types with more
     than `SMALL_ROWS` rows, and every type that refers to a big one; never a type
-    without rows."""
+    without rows. Without ``rows``: the types big whatever their number of rows."""
     big: dict[str, str] = {}
     for data_name, info in tables.infos.items():
-        if not rows[data_name]:
+        if rows is not None and not rows[data_name]:
             continue  # no records: as records, nothing (a batch asks for none)
         if info.name == "Patient":
             big[info.name] = "patients are many"
         elif info.kind in ("event", "span"):
             big[info.name] = f"{info.kind}s are many"
-        elif rows[data_name] > SMALL_ROWS:
+        elif rows is not None and rows[data_name] > SMALL_ROWS:
             big[info.name] = f"{rows[data_name]} records"
     changed = True
     while changed:

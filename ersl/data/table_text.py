@@ -64,10 +64,13 @@ _KINDS = {
 _NUMBER_KINDS = {"BIGINT", "UBIGINT", "DOUBLE"}
 
 
-def jsonl_types(con: Any, file: str, name: str, layouts: dict[str, Layout]) -> dict | str:
+def jsonl_types(
+    con: Any, file: str, name: str, layouts: dict[str, Layout], keep: set[str]
+) -> dict | str:
     """Per record type of a JSON Lines file its `TypeSource`, or why the file is left to
-    the reader. ``name`` is a table name free in ``con`` (the file's lines, each parsed
-    once into a struct of its fields' JSON values)."""
+    the reader. ``name`` is a table name free in ``con``: the file's lines, each parsed
+    once into a struct of its fields' JSON values, beside the texts of its decimal
+    numbers and — for the types in ``keep``, which the reader may read — the line."""
     lines = f"{name}_lines"
     con.execute(
         f"CREATE TEMP TABLE {lines} AS SELECT n AS {_ROW}, line FROM (SELECT n, "
@@ -99,9 +102,17 @@ def jsonl_types(con: Any, file: str, name: str, layouts: dict[str, Layout]) -> d
         keys_of.setdefault(type_name, set()).update(k for k in keys if k != "type")
     fields = sorted(set().union(*keys_of.values()))
     structure = "{" + ", ".join(['"type": "VARCHAR"', *(f'"{k}": "JSON"' for k in fields)]) + "}"
+    numbers = _number_fields(keys_of, layouts)
+    texts = [
+        f"CASE WHEN j.type IN ({', '.join(map(quote_text, sorted(types)))}) "
+        f"THEN {_number_text(key)} END AS {_text_column(key)}"
+        for key, types in sorted(numbers.items())
+    ]
+    kept = ", ".join(map(quote_text, sorted(keep & set(keys_of)))) or "NULL"
     con.execute(
-        f"CREATE TEMP TABLE {name} AS SELECT {_ROW}, line, "
-        f"from_json(line, {quote_text(structure)}) AS j FROM {lines}"
+        f"CREATE TEMP TABLE {name} AS SELECT {_ROW}, "
+        f"CASE WHEN j.type IN ({kept}) THEN line END AS line, {''.join(t + ', ' for t in texts)}j "
+        f"FROM (SELECT {_ROW}, line, from_json(line, {quote_text(structure)}) AS j FROM {lines})"
     )
     con.execute(f"DROP TABLE {lines}")
     kinds = con.execute(
@@ -124,11 +135,12 @@ def jsonl_types(con: Any, file: str, name: str, layouts: dict[str, Layout]) -> d
             if cat is None:
                 return f"{file} gives {type_name}'s `{key}` values of different kinds"
             cats[key] = cat
-            if cat in ("int", "dec"):
-                raw = _number_text(key)
-                number = raw if cat == "dec" else f"CAST({raw} AS BIGINT)"
-                columns.append(f"{number} AS {column}")
-                checks.append(f"({_absent(key)} OR {raw} IS NOT NULL)")
+            if cat == "dec":
+                text = _text_column(key) if type_name in numbers.get(key, ()) else "NULL"
+                columns.append(f"{text} AS {column}")
+                checks.append(f"({_absent(key)} OR {text} IS NOT NULL)")
+            elif cat == "int":  # JSON's whole numbers are exact (up to 18 digits: `LINE`)
+                columns.append(f"CAST({value} AS BIGINT) AS {column}")
             elif cat == "bool":
                 columns.append(f"CAST({value} AS BOOLEAN) AS {column}")
             elif cat == "list:str":
@@ -146,6 +158,23 @@ def jsonl_types(con: Any, file: str, name: str, layouts: dict[str, Layout]) -> d
     return sources
 
 
+def _number_fields(keys_of: dict[str, set[str]], layouts: dict[str, Layout]) -> dict:
+    """Per key, the record types whose field of that name holds a number (their
+    decimals' texts are taken from the lines)."""
+    found: dict[str, set[str]] = {}
+    for type_name, keys in keys_of.items():
+        info = layouts[type_name].info
+        for key in keys:
+            if is_number(info.types[info.index[key]]):
+                found.setdefault(key, set()).add(type_name)
+    return found
+
+
+def _text_column(field: str) -> str:
+    """The column of a parsed line with the text of a field's number."""
+    return quote_name(f"__ersl_text_{field}")
+
+
 def _field(field: str) -> str:
     """SQL: the JSON value of a field of a parsed line (NULL if the line has none)."""
     return f"j.{quote_name(field)}"
@@ -157,8 +186,8 @@ def _absent(field: str) -> str:
 
 
 def _number_text(field: str) -> str:
-    """SQL: the text of a number field's value, from the line itself (NULL if not there:
-    a key written with escapes)."""
+    """SQL: the text of a number field's decimal value, from the line itself (NULL if
+    not there: a key written with escapes, a value that is no number)."""
     pattern = '"' + re.escape(field) + '"' + _WS + ":" + _WS + f"({_NUMBER})" + _WS + "[,}]"
     return f"nullif(regexp_extract(line, {quote_text(pattern)}, 1), '')"
 
