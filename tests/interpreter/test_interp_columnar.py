@@ -497,6 +497,7 @@ def test_ersl_run_engine_columnar_verbose_says_what_ran_where(capsys):
     assert columnar.out == reference.out
     assert columnar.err.splitlines() == [
         "engine: columnar",
+        "data: DuckDB tables straight from the files; read as records: Provider",
         "  Listningsersättning ålder: columnar",
         "  Listningsersättning CNI: columnar",
         "  Listningsersättning ACG: columnar",
