@@ -198,6 +198,10 @@ DIRTY = {
         {"type": "patient", "id": "P3", "birth_date": "2022-02-30"},
         "needs the reader's own checks",
     ),
+    "a number too large, as text": (
+        {"type": "patient_attribute", "patient": "P1", "from": "2022-01-01", "cni": "9" * 31},
+        "needs the reader's own checks",
+    ),
     "indicator result twice": (
         [
             {
