@@ -4,10 +4,12 @@
     python benchmarks/bench_run.py --patients 10000 --visits 50000
     python benchmarks/bench_run.py --engine reference  # the reference interpreter's batches
     python benchmarks/bench_run.py --input parquet     # the same data read from Parquet
+    python benchmarks/bench_run.py --input csv         # … from a folder of CSV files
 
 Generates deterministic data (benchmarks/generate.py) into a temporary folder (with
-`--input parquet` also converted to one Parquet file, as `ersl data convert` does;
-the conversion is not timed), then times reading and validating the data, settling
+`--input parquet` also converted to one Parquet file, as `ersl data convert` does, and
+with `--input csv` written as one CSV file per record type; the conversion is not
+timed), then times reading and validating the data, settling
 2022 and writing the JSON statement, and prints throughput (units per second) and
 peak memory.
 """
@@ -56,9 +58,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--input",
-        choices=("jsonl", "parquet"),
+        choices=("jsonl", "parquet", "csv"),
         default="jsonl",
-        help="the data file the settlement reads (parquet: converted from the JSON Lines)",
+        help="the data the settlement reads (parquet, csv: converted from the JSON Lines)",
     )
     args = parser.parse_args()
     wall = time.perf_counter()
@@ -85,6 +87,13 @@ def main() -> None:
             dump_parquet(api.read_data([data_path], contract), parquet_path)
             data_path.unlink()
             data_path = parquet_path
+        elif args.input == "csv":
+            from ersl.data.dump import dump_csv
+
+            folder_path = Path(folder) / "csv"
+            dump_csv(api.read_data([data_path], contract), folder_path)
+            data_path.unlink()
+            data_path = folder_path
         t1 = _clock()
         data = api.read_data([data_path], contract, tables=args.engine == "columnar")
         t2 = _clock()
@@ -113,6 +122,7 @@ def main() -> None:
         f"CPU {cpu:.1f} s, DuckDB's threads included)"
     )
     print(f"JSON statement:  {t4 - t3:.2f} s  ({len(statement.lines):,} lines)")
+    print(f"data:            {getattr(data, 'table_report', None) or 'read as records'}")
     report = statement.run.engine_report
     print(f"engine {args.engine}:", "; ".join(f"{k}: {v}" for k, v in report.items()))
     print(f"total run:       {t4 - t1:.1f} s; peak memory of this process {peak:,.0f} MiB")

@@ -324,9 +324,10 @@ def read_data(
     it, each in its latest version as of then (docs/reference/time.md); settling that data gives
     the statement as it was on that date.
 
-    ``tables=True`` (for `engine="columnar"`): when every input is Parquet and the data
-    is provably clean, the result is a `TableDataset` — DuckDB tables straight from the
-    files, records only of the small types (docs/engine.md); `Contract.settle` reads
+    ``tables=True`` (for `engine="columnar"`): when DuckDB certainly reads the files as
+    the reader does (Parquet, and JSON Lines and CSV files that meet the conditions of
+    docs/data.md) and the data is provably clean, the result is a `TableDataset` —
+    DuckDB tables straight from the files, records only of the small types (docs/engine.md); `Contract.settle` reads
     the records when a settlement needs them. Otherwise the data is read as records,
     and ``table_report`` says why."""
     checked = contract.checked if isinstance(contract, Contract) else contract
@@ -344,7 +345,7 @@ def read_data(
             if isinstance(found, TableDataset):
                 found.table_report = found.report()
                 return found
-            reason = found  # None: not all Parquet, nothing to say
+            reason = found  # None: an input is no data file (the reader says so)
     with bulk_work():
         data = _read_data(paths, checked, skip_invalid=skip_invalid, as_of=as_of)
     if reason is not None:

@@ -53,7 +53,7 @@ class ColumnarEngine:
     """The columnar engine of one run: its data as DuckDB tables (`Store`)."""
 
     def __init__(self, data, checked) -> None:
-        # Data straight from Parquet keeps its DuckDB tables (`TableStore`).
+        # Data straight from its files keeps its DuckDB tables (`TableStore`).
         self.store = TableStore(data) if isinstance(data, TableDataset) else Store(data)
         self.checked = checked
         self._listed_units: dict[tuple, str] = {}
@@ -244,22 +244,21 @@ class PaymentPlan:
         compiler = self.compiler
         applies = cap.applies
         cap_where = "TRUE"
-        checks = ""
+        checks = "FALSE"  # the `where`'s problems (none, not born, …): on the unit's row
         if applies.var is not None and applies.where is not None:
             var = self.basis.var.name
             bindings = dict(self.scope.bindings)
             bindings[applies.var.name] = self.scope.bindings[var]
             bindings[cap.provider_var.name] = self.payee
             cap_where = compiler.condition(applies.where, Scope(bindings, self.scope.today))
-            if compiler.checks:
-                checks = f" OR (w AND ({' OR '.join(compiler.checks)}))"
+            checks = " OR ".join(compiler.checks) or checks
             compiler.checks = []
-        extra, only = f", {cap_where} AS c", ""
+        extra, only = f", {cap_where} AS c, coalesce({checks}, TRUE) AS cbad", ""
         if self.uncovered is not None:
             extra, only = f"{extra}, u.k AS k", f"WHERE {self.uncovered} "
         query = (
             f"WITH {_DAYS}, x AS ({self._select(extra, unit_days)}) "
-            f"SELECT payee, d, sum(a) FILTER (WHERE w AND c), bool_or(bad{checks}) "
+            f"SELECT payee, d, sum(a) FILTER (WHERE w AND c), bool_or(bad OR (w AND cbad)) "
             f"FROM x {only}GROUP BY payee, d"
         )
         out: dict[int, list] = {}

@@ -1,6 +1,6 @@
 """The columnar `Store` made from the data's own DuckDB tables (`TableDataset`).
 
-When the data came straight from Parquet (:mod:`ersl.data.table_data`), the run's
+When the data came straight from its files (:mod:`ersl.data.table_data`), the run's
 tables are already in DuckDB, one per record type, with converted fields (references
 as ids, numbers as the text of their exact decimal). `TableStore` answers the same
 questions as `Store` — listings, entity field intervals, event tables, column kinds —

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ersl import types as T
 from ersl.data.records import TypeInfo
+from ersl.exact import MAX_DIGITS
 
 #: Python's white space (`str.strip` removes it), as an RE2 character class.
 _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
@@ -204,7 +205,9 @@ def plan_field(
         if cat in ("dec", "int"):
             return plan("TRUE", s, "number")
         if cat == "str":
-            return plan(f"regexp_full_match({s}, '[+-]?[0-9]+([.][0-9]+)?')", s, "number")
+            # at most `MAX_DIGITS` digits before and after the point (more: too large)
+            number = f"[+-]?[0-9]{{1,{MAX_DIGITS}}}([.][0-9]{{1,{MAX_DIGITS}}})?"
+            return plan(f"regexp_full_match({s}, '{number}')", s, "number")
         return slow
 
     return slow

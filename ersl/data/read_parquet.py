@@ -22,8 +22,10 @@ same records in a JSON Lines file. Places are rows: ``file:row N``, N from 1.
 from __future__ import annotations
 
 import os
+import tempfile
 from bisect import bisect_left
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -50,7 +52,8 @@ def read_parquet(reader: Any, file: str, stem: str) -> None:
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        _Parquet(reader, con, file, stem).read()
+        with _plain_name(file) as name:
+            _Parquet(reader, con, file, stem, name).read()
     except duckdb.Error as err:  # its footer reads, a data page does not (a damaged file)
         detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         reader.fatal_count += 1
@@ -69,25 +72,39 @@ def read_parquet(reader: Any, file: str, stem: str) -> None:
         con.close()
 
 
-class _Parquet:
-    """One Parquet file being read."""
+@contextmanager
+def _plain_name(file: str) -> Iterator[str]:
+    """A name by which DuckDB reads ``file`` and only it: its own, or — when it has a
+    character DuckDB takes for a file pattern (`*`, `?`, `[`, `{`) — a link to it."""
+    if not any(c in file for c in "*?[{"):
+        yield file
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        link = os.path.join(folder, "data.parquet")
+        os.symlink(os.path.abspath(file), link)
+        yield link
 
-    def __init__(self, reader: Any, con: Any, file: str, stem: str) -> None:
+
+class _Parquet:
+    """One Parquet file being read (``name``: the name DuckDB reads it by)."""
+
+    def __init__(self, reader: Any, con: Any, file: str, stem: str, name: str) -> None:
         self.reader = reader
         self.con = con
         self.file = file
+        self.name = name
         self.stem = stem
-        self.source = f"(SELECT *, file_row_number + 1 AS {_ROW} FROM read_parquet({quote_text(file)}, file_row_number = true))"
+        self.source = f"(SELECT *, file_row_number + 1 AS {_ROW} FROM read_parquet({quote_text(name)}, file_row_number = true))"
 
     def read(self) -> None:
         import duckdb
 
         try:
             described = self.con.execute(
-                f"DESCRIBE SELECT * FROM read_parquet({quote_text(self.file)})"
+                f"DESCRIBE SELECT * FROM read_parquet({quote_text(self.name)})"
             ).fetchall()
             rows = self.con.execute(
-                f"SELECT count(*) FROM read_parquet({quote_text(self.file)})"
+                f"SELECT count(*) FROM read_parquet({quote_text(self.name)})"
             ).fetchone()[0]
         except duckdb.Error as err:
             detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -1,12 +1,14 @@
-"""Parquet data straight into DuckDB tables, for the columnar engine (issue 14).
+"""Data straight into DuckDB tables, for the columnar engine (issue 14).
 
-Part of the data layer (:mod:`ersl.data`). When every input is Parquet and the data
-is provably clean, :func:`read_tables` makes one DuckDB table per record type from
-the files — the rows converted by the same SQL the Parquet reader uses for its good
-rows (:mod:`ersl.data.parquet_plan`) — and returns a `TableDataset`: the small record
-types (providers, their attributes, indicator results: types that refer only to small
-types) read as records by the reference reader itself, the big ones (patients,
-listings, events, …) only as tables. The columnar engine's `TableStore`
+Part of the data layer (:mod:`ersl.data`). When DuckDB certainly reads every input as
+the reader does (Parquet; JSON Lines and CSV files that :mod:`ersl.data.table_text`
+accepts) and the data is provably clean, :func:`read_tables` makes one DuckDB table
+per record type from the files — the rows converted by the same SQL the Parquet reader
+uses for its good rows (:mod:`ersl.data.parquet_plan`) — and returns a
+`TableDataset`: the small record types (providers, their attributes, indicator
+results: types that refer only to small types) read as records by the reference
+reader itself (their lines of a JSON Lines file, their CSV files), the big ones
+(patients, listings, events, …) only as tables. The columnar engine's `TableStore`
 (`ersl.columnar.store_tables`) works on those tables; asking the dataset for records
 of a big type raises `NeedsRecords`, and the caller (`Contract.settle`) then reads the
 data as records and settles again from scratch — correct, just slower.
@@ -80,8 +82,8 @@ def _column_sql(plan: FieldPlan, t: T.Type) -> str:
 
 def _files(paths: list) -> tuple[list[tuple[str, str, str]], str | None]:
     """The files of the inputs as (file, stem, format: parquet, csv or jsonl) — a
-    folder's CSV and Parquet files by name, as the reader reads them — or why the
-    reader is left to say what is wrong with them."""
+    folder's CSV and Parquet files by name, as the reader reads them — and why they are
+    left to the reader (without files: the reader says what is wrong)."""
     found = []
     for path in paths:
         shown = os.fspath(path)
@@ -100,6 +102,9 @@ def _files(paths: list) -> tuple[list[tuple[str, str, str]], str | None]:
             return [], f"{shown} is no file"
     if not found:
         return [], "no data"
+    for file, _, _ in found:
+        if any(c in file for c in "*?[{"):  # DuckDB's readers would take it as a pattern
+            return found, f"the name {file} has a character of file patterns"
     return found, None
 
 
@@ -126,7 +131,7 @@ class _Tables:
         found = {}
         for file, table in self.texts.items():
             rows = self.con.execute(
-                f"SELECT __ersl_row, line FROM {table} WHERE type_name IN ({wanted}) "
+                f"SELECT __ersl_row, line FROM {table} WHERE j.type IN ({wanted}) "
                 "ORDER BY __ersl_row"
             ).fetchall()
             found[file] = [(n, line.removesuffix("\r") + "\n") for n, line in rows]
@@ -136,10 +141,12 @@ class _Tables:
     def add_file(self, number: int, file: str, stem: str, kind: str) -> str | None:
         """Check one file's rows; remember how to select its converted rows."""
         if kind == "jsonl":
-            found = table_text.jsonl_types(self.con, file, f"text_{number}", self.layouts)
+            always_big = _big_types(self, None)
+            keep = {n for n, info in self.infos.items() if info.name not in always_big}
+            found = table_text.jsonl_types(self.con, file, f"text_{number}", self.layouts, keep)
             if isinstance(found, str):
                 return found
-            self.texts[file] = f"text_{number}_json"
+            self.texts[file] = f"text_{number}"
             for data_name, (source, cats, check) in found.items():
                 self._add_type(number, source, data_name, cats, "TRUE", check)
             return None
@@ -259,19 +266,19 @@ def _clean(tables: _Tables, names: dict[str, str]) -> str | None:
     return None
 
 
-def _big_types(tables: _Tables, rows: dict[str, int]) -> dict[str, str]:
+def _big_types(tables: _Tables, rows: dict[str, int] | None) -> dict[str, str]:
     """The big types (schema name → why): patients, events and spans, types with more
     than `SMALL_ROWS` rows, and every type that refers to a big one; never a type
-    without rows."""
+    without rows. Without ``rows``: the types big whatever their number of rows."""
     big: dict[str, str] = {}
     for data_name, info in tables.infos.items():
-        if not rows[data_name]:
+        if rows is not None and not rows[data_name]:
             continue  # no records: as records, nothing (a batch asks for none)
         if info.name == "Patient":
             big[info.name] = "patients are many"
         elif info.kind in ("event", "span"):
             big[info.name] = f"{info.kind}s are many"
-        elif rows[data_name] > SMALL_ROWS:
+        elif rows is not None and rows[data_name] > SMALL_ROWS:
             big[info.name] = f"{rows[data_name]} records"
     changed = True
     while changed:
@@ -297,7 +304,7 @@ def read_tables(paths: Any, checked: Any) -> TableDataset | str | None:
     paths = list(paths)
     files, reason = _files(paths)
     if reason:
-        return None
+        return reason if files else None
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")

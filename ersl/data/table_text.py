@@ -68,116 +68,130 @@ _KINDS = {
 _NUMBER_KINDS = {"BIGINT", "UBIGINT", "DOUBLE"}
 
 
-def _path(field: str) -> str:
-    """The JSON path of a top-level key, as an SQL literal."""
-    return quote_text('$."' + field + '"')
-
-
-def jsonl_types(con: Any, file: str, name: str, layouts: dict[str, Layout]) -> dict | str:
+def jsonl_types(
+    con: Any, file: str, name: str, layouts: dict[str, Layout], keep: set[str]
+) -> dict | str:
     """Per record type of a JSON Lines file its `TypeSource`, or why the file is left to
-    the reader. ``name`` is a table name free in ``con`` (the file's lines)."""
+    the reader. ``name`` is a table name free in ``con``: the file's lines, each parsed
+    once into a struct of its fields' JSON values, beside the texts of its decimal
+    numbers and — for the types in ``keep``, which the reader may read — the line."""
+    lines = f"{name}_lines"
     con.execute(
-        f"CREATE TEMP TABLE {name} AS SELECT n AS {_ROW}, "
+        f"CREATE TEMP TABLE {lines} AS SELECT n AS {_ROW}, line FROM (SELECT n, "
         "CASE WHEN n = 1 THEN regexp_replace(line, '^\\x{feff}', '') ELSE line END AS line "
         "FROM (SELECT generate_subscripts(l, 1) AS n, unnest(l) AS line FROM "
-        f"(SELECT string_split(content, chr(10)) AS l FROM read_text({quote_text(file)})))"
+        f"(SELECT string_split(content, chr(10)) AS l FROM read_text({quote_text(file)})))) "
+        # blank lines are skipped (the last of a file ending in a new line is one)
+        f"WHERE NOT regexp_full_match(line, {quote_text(BLANK)})"
     )
-    # the last line of a file ending in a new line is empty: blank, like any other
-    con.execute(f"DELETE FROM {name} WHERE regexp_full_match(line, {quote_text(BLANK)})")
     bad = con.execute(
-        f"SELECT min({_ROW}) FROM {name} WHERE NOT regexp_full_match(line, {quote_text(LINE)})"
+        f"SELECT min({_ROW}) FROM {lines} WHERE NOT regexp_full_match(line, {quote_text(LINE)})"
     ).fetchall()[0][0]
     if bad is not None:
         return f"{file}:{bad} is not a flat JSON object the tables read"
-    parsed = f"{name}_json"
-    con.execute(
-        f"CREATE TEMP TABLE {parsed} AS SELECT {_ROW}, line, CAST(line AS JSON) AS j, "
-        "json_type(line, '$.type') AS type_kind, line ->> '$.type' AS type_name, "
-        "json_keys(line) AS keys FROM " + name
-    )
-    con.execute(f"DROP TABLE {name}")
-    found = con.execute(
-        f"SELECT min({_ROW}) FROM {parsed} WHERE len(keys) <> len(list_distinct(keys)) "
-        "OR type_kind IS DISTINCT FROM 'VARCHAR'"
-    ).fetchall()[0][0]
-    if found is not None:
-        return f"{file}:{found} gives a key twice or no text type"
-    keys_of = dict(
-        con.execute(
-            f"SELECT type_name, list_distinct(flatten(list(keys))) FROM {parsed} GROUP BY type_name"
-        ).fetchall()
-    )
-    sources: dict[str, TypeSource] = {}
-    for type_name in sorted(keys_of):
+    signatures = con.execute(
+        "SELECT json_type(line, '$.type'), line ->> '$.type', json_keys(line) "
+        f"FROM {lines} GROUP BY ALL"
+    ).fetchall()
+    keys_of: dict[str, set[str]] = {}
+    for type_kind, type_name, keys in signatures:
+        if type_kind != "VARCHAR" or len(set(keys)) != len(keys):
+            return f"{file} has a record with no text type or a key given twice"
         layout = layouts.get(type_name)
         if layout is None:
             return f"{file} has a record of no known type"
-        info = layout.info
-        keys = sorted(k for k in keys_of[type_name] if k != "type")
-        unknown = [k for k in keys if k not in info.index]
+        unknown = [k for k in keys if k != "type" and k not in layout.info.index]
         if unknown:
             return f"{file} gives {type_name} the unknown field `{unknown[0]}`"
-        where = f"type_name = {quote_text(type_name)}"
-        kinds_sql = ", ".join(
-            f"list_distinct(list(json_type(j, {_path(k)})) FILTER "
-            f"(json_type(j, {_path(k)}) <> 'NULL'))"
-            for k in keys
-        )
-        found_kinds = (
-            con.execute(f"SELECT {kinds_sql} FROM {parsed} WHERE {where}").fetchall()[0]
-            if keys
-            else ()
-        )
-        columns, cats, checks = [f"{_ROW}"], {}, []
-        for key, kinds in zip(keys, found_kinds, strict=True):
-            kinds = frozenset(kinds or ())
-            column = quote_name(key)
-            if kinds and kinds <= _NUMBER_KINDS and "DOUBLE" in kinds:
-                cats[key] = "dec"
-                raw = _number_text(key)
-                columns.append(f"{raw} AS {column}")
-                checks.append(f"({_absent(key)} OR {raw} IS NOT NULL)")
-                continue
-            cat = _KINDS.get(kinds)
+        keys_of.setdefault(type_name, set()).update(k for k in keys if k != "type")
+    fields = sorted(set().union(*keys_of.values()))
+    structure = "{" + ", ".join(['"type": "VARCHAR"', *(f'"{k}": "JSON"' for k in fields)]) + "}"
+    numbers = _number_fields(keys_of, layouts)
+    texts = [
+        f"CASE WHEN j.type IN ({', '.join(map(quote_text, sorted(types)))}) "
+        f"THEN {_number_text(key)} END AS {_text_column(key)}"
+        for key, types in sorted(numbers.items())
+    ]
+    kept = ", ".join(map(quote_text, sorted(keep & set(keys_of)))) or "NULL"
+    con.execute(
+        f"CREATE TEMP TABLE {name} AS SELECT {_ROW}, "
+        f"CASE WHEN j.type IN ({kept}) THEN line END AS line, {''.join(t + ', ' for t in texts)}j "
+        f"FROM (SELECT {_ROW}, line, from_json(line, {quote_text(structure)}) AS j FROM {lines})"
+    )
+    con.execute(f"DROP TABLE {lines}")
+    kinds = con.execute(
+        f"SELECT j.type, {', '.join(['NULL', *(f'json_type({_field(k)})' for k in fields)])} "
+        f"FROM {name} GROUP BY ALL"
+    ).fetchall()
+    kinds_of: dict[tuple[str, str], set[str]] = {}
+    for type_name, _, *found in kinds:
+        for key, kind in zip(fields, found, strict=True):
+            if kind is not None and kind != "NULL":
+                kinds_of.setdefault((type_name, key), set()).add(kind)
+    sources: dict[str, TypeSource] = {}
+    for type_name in sorted(keys_of):
+        columns, cats, checks = [_ROW], {}, []
+        for key in sorted(keys_of[type_name]):
+            found = frozenset(kinds_of.get((type_name, key), ()))
+            column, value = quote_name(key), _field(key)
+            cat = "dec" if found and found <= _NUMBER_KINDS and "DOUBLE" in found else None
+            cat = cat or _KINDS.get(found)
             if cat is None:
                 return f"{file} gives {type_name}'s `{key}` values of different kinds"
             cats[key] = cat
-            if cat == "int":
-                raw = _number_text(key)
-                columns.append(f"CAST({raw} AS BIGINT) AS {column}")
-                checks.append(f"({_absent(key)} OR {raw} IS NOT NULL)")
+            if cat == "dec":
+                text = _text_column(key) if type_name in numbers.get(key, ()) else "NULL"
+                columns.append(f"{text} AS {column}")
+                checks.append(f"({_absent(key)} OR {text} IS NOT NULL)")
+            elif cat == "int":  # JSON's whole numbers are exact (up to 18 digits: `LINE`)
+                columns.append(f"CAST({value} AS BIGINT) AS {column}")
             elif cat == "bool":
-                columns.append(f"CAST(j -> {_path(key)} AS BOOLEAN) AS {column}")
+                columns.append(f"CAST({value} AS BOOLEAN) AS {column}")
             elif cat == "list:str":
-                items = f"CAST(j -> {_path(key)} AS JSON[])"
-                columns.append(
-                    f"CAST(json_extract_string(j, {quote_text(_list_path(key))}) AS VARCHAR[]) "
-                    f"AS {column}"
-                )
+                columns.append(f"CAST({value} AS VARCHAR[]) AS {column}")
                 checks.append(
-                    f"({_absent(key)} OR "
-                    f"len(list_filter({items}, lambda e: json_type(e) <> 'VARCHAR')) = 0)"
+                    f"({_absent(key)} OR len(list_filter(CAST({value} AS JSON[]), "
+                    "lambda e: json_type(e) <> 'VARCHAR')) = 0)"
                 )
             else:
-                columns.append(f"j ->> {_path(key)} AS {column}")
+                columns.append(f"{value} ->> '$' AS {column}")
         columns.append(f"({' AND '.join(checks) or 'TRUE'}) AS {_CHECK}")
-        source = f"(SELECT {', '.join(columns)} FROM {parsed} WHERE {where})"
+        where = f"j.type = {quote_text(type_name)}"
+        source = f"(SELECT {', '.join(columns)} FROM {name} WHERE {where})"
         sources[type_name] = (source, cats, _CHECK)
     return sources
 
 
+def _number_fields(keys_of: dict[str, set[str]], layouts: dict[str, Layout]) -> dict:
+    """Per key, the record types whose field of that name holds a number (their
+    decimals' texts are taken from the lines)."""
+    found: dict[str, set[str]] = {}
+    for type_name, keys in keys_of.items():
+        info = layouts[type_name].info
+        for key in keys:
+            if is_number(info.types[info.index[key]]):
+                found.setdefault(key, set()).add(type_name)
+    return found
+
+
+def _text_column(field: str) -> str:
+    """The column of a parsed line with the text of a field's number."""
+    return quote_name(f"__ersl_text_{field}")
+
+
+def _field(field: str) -> str:
+    """SQL: the JSON value of a field of a parsed line (NULL if the line has none)."""
+    return f"j.{quote_name(field)}"
+
+
 def _absent(field: str) -> str:
     """SQL: the line gives the field no value (no key, or null)."""
-    return f"coalesce(json_type(j, {_path(field)}), 'NULL') = 'NULL'"
-
-
-def _list_path(field: str) -> str:
-    return '$."' + field + '"[*]'
+    return f"coalesce(json_type({_field(field)}), 'NULL') = 'NULL'"
 
 
 def _number_text(field: str) -> str:
-    """SQL: the text of a number field's value, from the line itself (NULL if not there:
-    a key written with escapes)."""
+    """SQL: the text of a number field's decimal value, from the line itself (NULL if
+    not there: a key written with escapes, a value that is no number)."""
     pattern = '"' + re.escape(field) + '"' + _WS + ":" + _WS + f"({_NUMBER})" + _WS + "[,}]"
     return f"nullif(regexp_extract(line, {quote_text(pattern)}, 1), '')"
 

@@ -120,12 +120,21 @@ def cap_totals(settler, cap: ast.Cap, payment: ast.Payment) -> dict | None:
         try:
             by_code = plan.cap_totals(cap, pairs)
         except (NotCompiled, Problem) as reason:
-            settler.run.engine_report[f"cap {cap.name}"] = f"units: {reason}"
+            report_cap(settler.run, cap, f"units: {reason}")
         else:
             providers = settler.run.data.providers()
             totals = {providers[code].id: days for code, days in by_code.items()}
     settler.columnar_caps[key] = totals
     return totals
+
+
+def report_cap(run, cap: ast.Cap, part: str) -> None:
+    """Say in the engine report how a part of a cap (``measure: …``, ``units: …``) was
+    computed, beside what is said of its other part."""
+    key = f"cap {cap.name}"
+    said = [p for p in run.engine_report.get(key, "").split("; ") if p]
+    kept = [p for p in said if p.split(":")[0] != part.split(":")[0]]
+    run.engine_report[key] = "; ".join(sorted([*kept, part]))
 
 
 def cap_measure(settler, cap: ast.Cap, provider, period):
@@ -159,9 +168,9 @@ def _cap_measures(settler, cap: ast.Cap) -> dict | None:
         plan = ProviderValues(run.columnar, cap.measure, cap.provider_var.name, consts, LINE_OPS)
         values = plan.values(list(range(len(providers))), periods)
     except NotCompiled as reason:
-        run.engine_report[f"cap {cap.name}"] = f"measure: reference ({reason})"
+        report_cap(run, cap, f"measure: reference ({reason})")
         return None
-    run.engine_report[f"cap {cap.name}"] = "measure: columnar"
+    report_cap(run, cap, "measure: columnar")
     return {(providers[q].id, periods[i].label): v for (q, i), v in values.items()}
 
 

@@ -17,6 +17,7 @@ from test_data_parquet_parity import DECODER, _write_both
 
 import ersl.api as api
 from ersl.cli import main
+from ersl.data.dump import dump_csv
 from ersl.data.table_data import NeedsRecords, TableDataset, read_tables
 from ersl.errors import ErslError
 
@@ -123,32 +124,11 @@ def test_a_settlement_that_needs_records_reads_them_and_settles_again(tmp_path, 
     assert code == 0 and out == reference
 
 
-def _csv_folder(tmp_path: Path, objects: list[dict]) -> Path:
-    """The objects as a folder of CSV files, one per type (sets as `a;b`)."""
-    folder = tmp_path / "csv"
-    folder.mkdir()
-    by_type: dict[str, list[dict]] = {}
-    for obj in objects:
-        by_type.setdefault(obj["type"], []).append(obj)
-    for type_name, rows in by_type.items():
-        header = sorted({k for row in rows for k in row if k != "type"})
-        lines = [",".join(header)]
-        for row in rows:
-            cells = [row.get(k) for k in header]
-            lines.append(
-                ",".join(
-                    "" if c is None else ";".join(c) if isinstance(c, list) else str(c)
-                    for c in cells
-                )
-            )
-        (folder / f"{type_name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
-
-
 def test_json_lines_and_csv_become_tables(tmp_path, capsys):
     contract, params = EXAMPLE_RUNS["primary_care"]
     jsonl = PC / "data.jsonl"
-    csv = _csv_folder(tmp_path, _objects(jsonl))
+    csv = tmp_path / "csv"
+    dump_csv(api.read_data([jsonl], api.load(PC / contract)), csv)
     for data in (jsonl, csv):
         found = api.read_data([data], api.load(PC / contract), tables=True)
         assert isinstance(found, TableDataset)
@@ -158,6 +138,32 @@ def test_json_lines_and_csv_become_tables(tmp_path, capsys):
         assert code == 0, err
         assert "data: DuckDB tables straight from the files" in err
         assert out == _run(capsys, [*argv, "--engine", "reference"])[1]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_file_named_like_a_pattern_is_read_as_records(tmp_path, capsys, suffix):
+    # DuckDB's readers take `*`, `?`, `[…]` and `{…}` in a name as a file pattern: the
+    # file `data[12].jsonl` would read `data1.jsonl` and `data2.jsonl` instead. The
+    # table path leaves such a file to the reader, which reads that file and only it.
+    contract, params = EXAMPLE_RUNS["primary_care"]
+    objects = _objects(PC / "data.jsonl")
+    decoy = [{"type": "provider", "id": "VC9"}]
+    if suffix == ".jsonl":
+        named = tmp_path / "data[12].jsonl"
+        named.write_bytes((PC / "data.jsonl").read_bytes())
+        (tmp_path / "data1.jsonl").write_text(json.dumps(decoy[0]) + "\n", encoding="utf-8")
+    else:
+        named = tmp_path / "data[12].parquet"
+        for folder, records, target in [("real", objects, named), ("decoy", decoy, None)]:
+            (tmp_path / folder).mkdir()
+            _parquet(tmp_path / folder, records).rename(target or tmp_path / "data1.parquet")
+    reason = read_tables([named], api.load(PC / contract).checked)
+    assert reason == f"the name {named} has a character of file patterns"
+    argv = ["run", str(PC / contract), "--data", str(named), *params, "--format", "csv"]
+    code, out, err = _run(capsys, [*argv, "-v"])
+    assert code == 0 and "data: read as records because the name" in err
+    code, expected, _ = _run(capsys, [*argv[:3], str(PC / "data.jsonl"), *argv[4:]])
+    assert code == 0 and out == expected
 
 
 def test_skip_invalid_and_as_of_read_records(tmp_path):
@@ -190,6 +196,10 @@ DIRTY = {
     ),
     "bad row": (
         {"type": "patient", "id": "P3", "birth_date": "2022-02-30"},
+        "needs the reader's own checks",
+    ),
+    "a number too large, as text": (
+        {"type": "patient_attribute", "patient": "P1", "from": "2022-01-01", "cni": "9" * 31},
         "needs the reader's own checks",
     ),
     "indicator result twice": (

@@ -441,6 +441,29 @@ def test_a_cap_reads_its_total_from_the_columnar_engine():
     assert [(c.payee, c.amount) for c in caps][0] == ("VC1", Fraction("-30.94"))
 
 
+def test_a_cap_where_that_may_meet_a_none_is_checked_on_the_units_rows():
+    # `v.patient.cni` may have no value in force: the check is a column of the units'
+    # rows, so the cap's A is still read from the columnar engine (no `units:` entry).
+    # V1: P1's CNI 1.25 > 1 (in A); V2: P2's 0.5 (not); V3 at VC2: P2's 2.125 (in A).
+    cap = CAP.replace("WHERE", "v.patient.cni > 1")
+    report = _compiled(_visits("fee(v.profession)") + cap)
+    assert report == {"Besök": "columnar", "cap Tak": "measure: columnar"}
+
+
+def test_a_cap_where_meeting_a_none_gives_the_reference_error():
+    # Without P2's first attribute record, V2 (a nurse's, 2022-03-02) meets no CNI in
+    # force: the columnar check sends the cap's units to the reference path, which
+    # reports the cap's `where` (E0903).
+    cap = CAP.replace("WHERE", "v.profession == nurse and v.patient.cni > 1")
+    source = _visits("fee(v.profession)") + cap
+    records = [r for r in RECORDS if r.get("from") != "2000-01-01" or r["patient"] != "P2"]
+    params = {"input_fee": _fees_csv()}
+    fast = outcome(source, records, "columnar", params)
+    assert fast == outcome(source, records, None, params)
+    assert fast[0] == "error" and 'error[E0903]: cap "Tak", for provider VC1' in fast[1]
+    assert "`v.patient.cni`" in fast[1]
+
+
 def test_a_payee_that_may_be_none_is_checked():
     # V3's patient P2 is listed at VC2 on 2022-08-02: every visit has a listing clinic
     payee = "  payee listed_at(v.patient, v.date)"
@@ -497,6 +520,7 @@ def test_ersl_run_engine_columnar_verbose_says_what_ran_where(capsys):
     assert columnar.out == reference.out
     assert columnar.err.splitlines() == [
         "engine: columnar",
+        "data: DuckDB tables straight from the files; read as records: Provider",
         "  Listningsersättning ålder: columnar",
         "  Listningsersättning CNI: columnar",
         "  Listningsersättning ACG: columnar",

@@ -397,6 +397,7 @@ def test_ersl_run_verbose_reports_the_provider_level(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "engine: columnar",
+        "data: DuckDB tables straight from the files; read as records: Provider",
         "  Pott: columnar",
         "  indicator Besökt: columnar",
         "  performance Bonus: bonus: columnar",
