@@ -24,11 +24,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_data_speed_paths import EXT, INFOS, _pool
-from test_table_data import EXAMPLES, PC, TUTORIAL, TUTORIAL_FEES, _csv_folder, _datasets
+from test_table_data import EXAMPLES, PC, TUTORIAL, TUTORIAL_FEES, _datasets
 
 import ersl.api as api
 from ersl import types as T
 from ersl.data import table_text
+from ersl.data.dump import dump_csv
 from ersl.data.excel import is_number
 from ersl.data.records import Entity
 from ersl.data.table_data import TableDataset, read_tables
@@ -610,10 +611,10 @@ JSONL_CASES = {
     "no object": (TUTORIAL_LINES + "[1]\n", "is not a flat JSON object"),
     "malformed JSON": (TUTORIAL_LINES + _PATIENT + '"a"\n', "is not a flat JSON object"),
     # keys and types
-    "a key twice": (TUTORIAL_LINES + _CNI + '1.5, "cni": 1.5}\n', "gives a key twice"),
+    "a key twice": (TUTORIAL_LINES + _CNI + '1.5, "cni": 1.5}\n', "a key given twice"),
     "a key twice, once escaped": (
         TUTORIAL_LINES + _CNI + '1.5, "\\u0063ni": 1.5}\n',
-        "gives a key twice",
+        "a key given twice",
     ),
     "no type": (TUTORIAL_LINES + '{"id": "P4", "birth_date": "1941-02-03"}\n', "no text type"),
     "a type not text": (TUTORIAL_LINES + '{"type": 1, "id": "P4"}\n', "no text type"),
@@ -664,11 +665,26 @@ def test_each_json_lines_check(tmp_path, case):
 # ---------------------------------------------------------------------- each check, CSV
 
 
+VISIT_FIELDS = ["id", "patient", "provider", "date", "profession", "mode"]
+VISITS = (
+    "\n".join(
+        [",".join(VISIT_FIELDS)]
+        + [
+            ",".join(str(o[f]) for f in VISIT_FIELDS)
+            for o in map(json.loads, TUTORIAL_LINES.splitlines())
+            if o["type"] == "visit"
+        ]
+    )
+    + "\n"
+)
+
+
 def _tutorial_csv(tmp_path: Path, **edits) -> Path:
     """The tutorial's data as a folder of CSV files; ``edits``: per type (``visit``) the
     file's new text, or a function of its text."""
-    lines = (EXAMPLES / "tutorial" / "data.jsonl").read_text(encoding="utf-8").splitlines()
-    folder = _csv_folder(tmp_path, [json.loads(line) for line in lines])  # 1.8 as "1.8"
+    folder = tmp_path / "csv"
+    dump_csv(api.read_data([EXAMPLES / "tutorial" / "data.jsonl"], _contract(TUTORIAL)), folder)
+    (folder / "visit.csv").write_text(VISITS, encoding="utf-8")  # six columns
     for name, edit in edits.items():
         path = folder / f"{name}.csv"
         old = path.read_text(encoding="utf-8") if path.exists() else ""
