@@ -9,12 +9,16 @@ spellings (escapes, number texts, white space, line ends, quoting, separators) a
 the extended test schema's every kind of field; the deterministic tests below show
 each conservative check of the module sending its input to the reader, and clean
 files becoming tables.
+
+A long run: ``ERSL_TABLE_EXAMPLES=600 pytest tests/data/test_table_text.py`` (the
+primary-care property takes half that many).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from fractions import Fraction
@@ -38,6 +42,11 @@ from ersl.errors import ErslError
 TUTORIAL_RUN = (TUTORIAL, "2019", {"visit_fee": TUTORIAL_FEES.split("=", 1)[1]})
 PC_RUN = (PC / "contract.ersl", "2022", {"visit_fee": str(PC / "fees.csv")})
 _CONTRACTS: dict[Path, api.Contract] = {}
+
+
+def _examples(in_ci: int) -> int:
+    """Examples per property: CI's count, or ``ERSL_TABLE_EXAMPLES`` for a long run."""
+    return int(os.environ.get("ERSL_TABLE_EXAMPLES", in_ci))
 
 
 def _contract(path: Path) -> api.Contract:
@@ -319,7 +328,7 @@ def _jsonl_files(draw, records: list[dict]) -> str:
 
 
 @settings(
-    max_examples=30,
+    max_examples=_examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -462,7 +471,7 @@ def _nasty(draw, lines: list[str], separator: str) -> list[str]:
 
 
 @settings(
-    max_examples=30,
+    max_examples=_examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -549,7 +558,7 @@ def _check_read(path: Path, checked) -> tuple:
 
 
 @settings(
-    max_examples=30,
+    max_examples=_examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -833,7 +842,7 @@ PC_RECORDS = [json.loads(line) for line in (PC / "data.jsonl").read_text().split
 
 
 @settings(
-    max_examples=15,
+    max_examples=_examples(30) // 2,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
