@@ -1,6 +1,7 @@
 """The compiler of the columnar engine: expressions (`ersl.columnar.expr`) with
 aggregates — `count`/`exists`/`sum` over events or listed patients, as correlated
-subqueries — and membership of code sets.
+subqueries — membership of code sets and of set parameters, the size of a set, and
+dates moved by a duration.
 
 Kept apart from `expr` so that each module stays small; `plan` and `provider` use
 `Compiler` from here.
@@ -49,6 +50,57 @@ class Compiler(expr.Compiler):
             return in_codeset(self, node, codeset, scope)
         return super()._in(node, scope)
 
+    def set_members(self, node: ast.Expr, scope: Scope) -> list[Val]:
+        """A set written out, or a set parameter with one value for the whole run
+        (its members are constants; a dated set is left to the reference)."""
+        if isinstance(node, ast.Name) and self.refs.get(id(node), ("",))[0] == "param":
+            entries = self.consts.param(self.refs[id(node)][1])
+            value = entries[0][1] if len(entries) == 1 else None
+            if not isinstance(value, frozenset):
+                raise NotCompiled("`in` a parameter that is dated or not a set")
+            return [self.constant(member, None) for member in sorted(value, key=repr)]
+        return super().set_members(node, scope)
+
+    def _b_size(self, node: ast.Call, scope: Scope) -> Val:
+        """`size(s)` of a set of codes, enum values or text: its number of members."""
+        items = self._arg(node, scope)
+        if items.kind != "textset":
+            raise NotCompiled(f"`size` of a {items.kind}")
+        return Val(f"CAST(len({items.sql}) AS HUGEINT)", "num")
+
+    def _b_month_start(self, node: ast.Call, scope: Scope) -> Val:
+        """`month_start(d)`: the first day of the date's month."""
+        return Val(f"CAST(date_trunc('month', {self._date_arg(node, scope)}) AS DATE)", "date")
+
+    def _b_month_end(self, node: ast.Call, scope: Scope) -> Val:
+        """`month_end(d)`: the last day of the date's month."""
+        return Val(f"last_day({self._date_arg(node, scope)})", "date")
+
+    def _arithmetic(self, op: str, left: Val, right: Val, node: ast.Binary) -> Val:
+        if op in ("+", "-") and left.kind == "date" and right.kind == "duration":
+            return shifted(self, left, right, 1 if op == "+" else -1)
+        if op == "+" and left.kind == "duration" and right.kind == "date":
+            return shifted(self, right, left, 1)
+        return super()._arithmetic(op, left, right, node)
+
+
+def shifted(compiler: Compiler, day: Val, length: Val, sign: int) -> Val:
+    """A date moved by a duration, as `ersl.interpreter.arithmetic.shift`: days, or
+    calendar months clamped to the month's end (DuckDB's month interval does that).
+    A fraction of a day or month, or a date outside years 1 to 9999, is the
+    reference's error: a check."""
+    count = length.sql
+    if length.den != 1:
+        compiler.checks.append(f"(({length.sql}) % {length.den} <> 0)")
+        count = f"(({length.sql}) // {length.den})"
+    steps = f"CAST({'-' if sign < 0 else ''}({count}) AS INTEGER)"
+    if length.per == "days":
+        sql = f"({day.sql} + {steps})"
+    else:
+        sql = f"CAST({day.sql} + to_months({steps}) AS DATE)"
+    compiler.checks.append(f"(NOT ({sql} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'))")
+    return Val(sql, "date")
+
 
 def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val:
     """`count`/`exists`/`sum` over a collection as a correlated subquery: listed
@@ -77,10 +129,16 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
         window = (
             f"{alias}.prov = {at.sql} AND {alias}.s <= {scope.today} AND {scope.today} <= {alias}.e"
         )
+    elif compiler.symbols.date_series(collection.type.name) is not None:
+        low, high = _window(compiler, collection.within, scope)
+        bindings[collection.var.name] = Val(f"{alias}.d", "date")
+        inner = Scope(bindings, scope.today, scope.depth, scope.period)
+        cond = "TRUE" if collection.where is None else sub.condition(collection.where, inner)
+        value = None if arg.value is None else sub.strict(sub.compile(arg.value, inner))
+        source = f"{_date_series(collection.type.name, low, high)} {alias} {' '.join(sub.joins)}"
+        window = f"{alias}.d BETWEEN {low} AND {high}"
     else:
         type_name = collection.type.name
-        if compiler.symbols.date_series(type_name) is not None:
-            raise NotCompiled(f"an aggregate over the dates of {type_name}")
         info = compiler.store.data.info(type_name)
         if info.kind not in ("event", "span"):
             raise NotCompiled(f"an aggregate over {type_name}")
@@ -115,6 +173,19 @@ def aggregate(compiler: Compiler, node: ast.Call, how: str, scope: Scope) -> Val
     )
 
 
+def _date_series(name: str, low: str, high: str) -> str:
+    """The dates `d` of a built-in date collection (`MonthEnd`, `MonthStart`) in the
+    months from `low`'s to `high`'s, made per row (the window's own dozen months: a
+    calendar-long table joined on a range cost a scan of it per row); the caller keeps
+    those in [low, high], as `ersl.dates.DATE_SERIES`."""
+    day = {"MonthEnd": "last_day(CAST(x AS DATE))", "MonthStart": "CAST(x AS DATE)"}[name]
+    months = (
+        f"generate_series(CAST(date_trunc('month', {low}) AS TIMESTAMP), "
+        f"CAST({high} AS TIMESTAMP), INTERVAL 1 MONTH)"
+    )
+    return f"(SELECT {day} AS d FROM (SELECT unnest({months}) AS x))"
+
+
 def _window(compiler: Compiler, within, scope: Scope) -> tuple[str, str]:
     """The first and last day of an aggregate's window (SQL)."""
     if within is None:
@@ -124,18 +195,20 @@ def _window(compiler: Compiler, within, scope: Scope) -> tuple[str, str]:
     length = None
     if isinstance(within.length, ast.Quantity):
         length = compiler.consts.literal(within.length)
-    if not isinstance(length, Duration) or length.unit != "days" or length.count.denominator != 1:
-        raise NotCompiled("a window that is not a whole number of days")
+    if not isinstance(length, Duration) or length.count.denominator != 1:
+        raise NotCompiled("a window that is not a whole number of days or months")
     anchor = scope.today
     if within.anchor is not None:
         val = compiler.strict(compiler.compile(within.anchor, scope))
         if val.kind != "date":
             raise NotCompiled("a window anchored on something that is not a date")
         anchor = val.sql
-    days = int(length.count)
-    if within.direction == "after":
-        return anchor, f"({anchor} + {days})"
-    return f"({anchor} - {days})", anchor
+    sign = 1 if within.direction == "after" else -1
+    if length.unit == "days":
+        moved = f"({anchor} {'+' if sign > 0 else '-'} {int(length.count)})"
+    else:  # the reference clamps a window's end to the calendar: beyond it, a check
+        moved = shifted(compiler, Val(anchor, "date"), compiler.constant(length, None), sign).sql
+    return (anchor, moved) if sign > 0 else (moved, anchor)
 
 
 def in_codeset(self, node: ast.Binary, codeset, scope: Scope) -> Val:

@@ -27,7 +27,7 @@ import attrs
 from ersl import ast
 from ersl import types as T
 from ersl.columnar.store import Store, date_sql
-from ersl.columnar.values import BandTable, Mapping, NotCompiled, Rate
+from ersl.columnar.values import BandTable, Duration, Mapping, NotCompiled, Rate
 
 _MAX_INLINE = 8
 """How deep user functions are inlined (the checker rules out recursion)."""
@@ -36,8 +36,9 @@ _MAX_INLINE = 8
 @attrs.frozen
 class Val:
     """A compiled expression: SQL and what it holds — `num` (numerator over `den`),
-    `rate` (also `per`), `bool`, `date`, `text`, `entity` (a code; `entity` names the
-    type) or `event` (a unit's record: `sql` is its row's alias, `entity` its type)."""
+    `rate` (also `per`), `duration` (a count of `per`: days or months, over `den`),
+    `bool`, `date`, `text`, `entity` (a code; `entity` names the type) or `event` (a
+    unit's record: `sql` is its row's alias, `entity` its type)."""
 
     sql: str
     kind: str
@@ -173,6 +174,8 @@ class Compiler:
             return number(value)
         if isinstance(value, Rate):
             return attrs.evolve(number(value.amount), kind="rate", per=value.per)
+        if isinstance(value, Duration):
+            return attrs.evolve(number(value.count), kind="duration", per=value.unit)
         if isinstance(value, str):
             return Val(quote(value), "text")
         if isinstance(value, datetime.date):
@@ -347,24 +350,28 @@ class Compiler:
         return Fraction(value) if isinstance(value, (int, Fraction)) else None
 
     def _in(self, node: ast.Binary, scope: Scope) -> Val:
-        if not isinstance(node.right, ast.SetLit):
-            raise NotCompiled("`in` a set that is not written out, or a code set")
+        members = self.set_members(node.right, scope)
         item = self.compile(node.left, scope)
         if item.kind not in ("text", "num", "entity", "date"):
             raise NotCompiled(f"`in` with a {item.kind}")
-        members = []
-        for member_node in node.right.items:
-            member = self.compile(member_node, scope)
+        for member in members:
             if member.nullable or "NULL" in member.sql or member.kind != item.kind:
                 raise NotCompiled("a set member that is none or of another kind")
-            members.append(member)
-        if item.kind == "num":
+        if not members:
+            test = "FALSE"
+        elif item.kind == "num":
             sqls, _ = common(item, *members)
             test = f"{sqls[0]} IN ({', '.join(sqls[1:])})"
         else:
             test = f"{item.sql} IN ({', '.join(m.sql for m in members)})"
         word = "" if node.op == "in" else "NOT "
         return Val(f"({word}coalesce({test}, FALSE))", "bool")
+
+    def set_members(self, node: ast.Expr, scope: Scope) -> list[Val]:
+        """The members of the set on the right of `in`: a set written out."""
+        if not isinstance(node, ast.SetLit):
+            raise NotCompiled("`in` a set that is not written out, or a code set")
+        return [self.compile(member, scope) for member in node.items]
 
     def _c_If(self, node: ast.If, scope: Scope) -> Val:
         cond = self.condition(node.cond, scope)
@@ -541,10 +548,10 @@ def _merge(vals: list[Val]) -> tuple[list[str], Val]:
         raise NotCompiled(f"alternatives of kinds {sorted(kinds)}")
     kind = kinds.pop() if kinds else "none"
     nullable = any(v.nullable for v in vals)
-    if kind in ("num", "rate"):
-        pers = {v.per for v in vals if v.kind == "rate"}
+    if kind in ("num", "rate", "duration"):
+        pers = {v.per for v in vals if v.kind in ("rate", "duration")}
         if len(pers) > 1:
-            raise NotCompiled("rates of different periods")
+            raise NotCompiled("rates of different periods, or durations of different units")
         typed = [v for v in vals if v.kind != "none"]
         _, den = common(*typed)
         sqls = ["NULL" if v.kind == "none" else scaled(v, den) for v in vals]

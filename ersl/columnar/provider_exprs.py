@@ -243,7 +243,7 @@ class ProviderExprs:
 
     def _reader(self, k: int, val: Val, by_month: bool = False):
         """A function reading column `k` of a row as the interpreter's value."""
-        if val.kind in ("event",):
+        if val.kind in ("event", "duration"):
             raise NotCompiled(f"a provider-level {val.kind}")
         den, per, ops = val.den, val.per, self.ops
         if val.kind == "num":

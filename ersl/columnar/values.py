@@ -60,9 +60,19 @@ class Mapping:
 
 
 Constant = (
-    Fraction | int | Rate | Duration | str | bool | datetime.date | BandTable | Mapping | None
+    Fraction
+    | int
+    | Rate
+    | Duration
+    | str
+    | bool
+    | datetime.date
+    | frozenset
+    | BandTable
+    | Mapping
+    | None
 )
-"""What a literal or a parameter's value is at compile time."""
+"""What a literal or a parameter's value is at compile time (a set: of constants)."""
 
 
 class NoValue(Exception):

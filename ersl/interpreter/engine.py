@@ -260,4 +260,6 @@ def neutral(value):
         return Mapping(value.name, {k: neutral(v) for k, v in value.values.items()})
     if isinstance(value, (int, Fraction, str, bool, datetime.date)) or value is None:
         return value
+    if isinstance(value, frozenset):
+        return frozenset(map(neutral, value))
     raise NotCompiled(f"a value of type {type(value).__name__}")

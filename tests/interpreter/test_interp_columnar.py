@@ -65,6 +65,11 @@ LISTED_CONDITIONS = [
     "count(Visit v where v.patient == p within 90 days) >= 1",
     "count(listed patients r at q where age(r) >= 65) > 1",
     "count(Visit v where v.patient == p) >= 1",  # in the enclosing month
+    "not exists(MonthEnd m where listed_count(q, m) >= 2 within 2 months before month_start(today) - 1 day)",
+    "count(MonthEnd m within 1 months after today) == 1",
+    "today < 2022-01-31 + ny_period - 7 months",
+    "q.area in områden",
+    "q.start_date != none and today < q.start_date + ny_period",
 ]
 LISTED_RATES = [
     "age_rate(age(p))",
@@ -104,6 +109,17 @@ VISIT_CONDITIONS = [
     "count(Visit w where w.patient == v.patient and w.provider == v.provider) >= 2",
     "v.diagnoses in hjärta",
     "v.diagnoses not in hjärta",
+    "v.provider.start_date != none and v.date < v.provider.start_date + ny_period",
+    "v.date >= month_start(v.date) + karens",
+    "v.date - 1 months < 2022-05-31",
+    "month_end(v.date) - karens > v.date",
+    "size(v.team) >= 2",
+    "size(v.diagnoses) == 1",
+    "v.provider.area in områden",
+    "v.provider.area not in områden",
+    "v.profession in yrken",
+    "not exists(MonthEnd m where listed_count(v.provider, m) >= 2 within 2 months before month_start(v.date) - 1 day)",
+    "count(MonthStart m within 40 days before v.date) >= 2",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
@@ -218,6 +234,10 @@ param dated_fee: money = dated {
   from 2022-05-01 -> 150 kr
 }
 param andel: percent = 12.5 %
+param ny_period: duration in months = 12 months
+param karens: duration in days = 10 days
+param områden: set of text = {"Nacka", "Solna"}
+param yrken: set of Profession = {doctor, psychosocial}
 
 function doubled(x: money): money = x * 2
 function pick(a: money, b: money, c: bool): money = if c then a else b
@@ -294,6 +314,10 @@ def datasets_with_diagnoses(draw) -> list[dict]:
     for record in records:
         if record["type"] == "visit":
             record["diagnoses"] = draw(st.lists(st.sampled_from(DIAGNOSES), max_size=2))
+            record["team"] = draw(st.lists(st.sampled_from(["doctor", "nurse"]), max_size=2))
+        if record["type"] == "provider":
+            record["area"] = draw(st.sampled_from([None, "Nacka", "Täby"]))
+            record["start_date"] = draw(st.sampled_from([None, "2021-03-31", "2021-11-15"]))
     return records
 
 
@@ -410,17 +434,58 @@ def test_an_overflow_sends_the_payment_to_the_batch_path():
     assert "Overflow" in report["Besök"] or "overflow" in report["Besök"]
 
 
-def test_an_aggregate_over_month_ends_goes_the_batch_path():
-    # `MonthEnd d` is a built-in collection of dates, not a record type of the data:
-    # the compiler has no column form for it (it once looked it up as a record type
-    # and crashed); the statement is the reference's
-    amount = "age_rate(age(p))"
-    source = _listed(amount).replace(
-        f"amount {amount}",
-        f"amount {amount}\n  weight 1.5 when not exists(MonthEnd d where listed_count(q, d) >= 6"
-        " within 2 months before month_start(today) - 1 day)",
+def _settled(source: str) -> list:
+    """The columnar statement's lines for `RECORDS` (checked against the reference)."""
+    report = _compiled(source)
+    assert set(report.values()) == {"columnar"}, report
+    loaded = _load(source)
+    path = _WORK / f"col{next(_counter)}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    data = api.read_data([str(path)], loaded)
+    return loaded.settle(data, "2022", {"input_fee": _fees_csv()}, engine="columnar").lines
+
+
+def test_an_aggregate_over_month_ends_compiles():
+    # `MonthEnd m` is a built-in collection of dates (once looked up as a record type,
+    # a crash; then the batch path). VC1 has P1 all year and P2 until 2022-06-10: 2
+    # listed at each month's end up to May, 1 from June. Month M is paid unless a month
+    # end in [end of M-1 − 2 months, end of M-1] had 2 listed: August's window
+    # 05-31..07-31 holds 05-31 (2): unpaid; September's 06-30..08-31: paid. VC1 is paid
+    # for P1 in Sep–Dec: 4 months × 120 kr/year ÷ 12 = 40 kr.
+    where = (
+        'q.id == "VC1" and not exists(MonthEnd m where listed_count(q, m) >= 2'
+        " within 2 months before month_start(today) - 1 day)"
     )
-    assert _compiled(source) == {"Listning": "batch path: an aggregate over the dates of MonthEnd"}
+    lines = _settled(_listed("120 kr/year", where))
+    assert sum(line.amount for line in lines if line.payee == "VC1") == 40
+
+
+def test_dates_moved_by_durations_sets_and_sizes_compile():
+    # VC1 opened 2021-11-15 (the provider's `start_date`): `start_date + 12 months` is
+    # 2022-11-15, so V1 (2022-03-01) and V2 (2022-03-02) fall within it; V2's clinic
+    # is in `områden` and its team has two members; V3 is at VC2 (no start date).
+    # Both are paid — V1 as a doctor's visit, V2 as a team of two: 250 kr × 1.5 (P1
+    # aged 71) + 125.50 kr = 500.50 kr for VC1 — and `karens` (10 days) leaves them in:
+    # 2022-03-31 − 10 days = 2022-03-21 > 2022-03-02.
+    global RECORDS
+    saved = RECORDS
+    RECORDS = [
+        {**r, "start_date": "2021-11-15", "area": "Solna"} if r.get("id") == "VC1" else r
+        for r in saved
+    ]
+    RECORDS = [{**r, "team": ["doctor", "nurse"]} if r.get("id") == "V2" else r for r in RECORDS]
+    try:
+        where = (
+            "v.provider.start_date != none and v.date < v.provider.start_date + ny_period"
+            " and v.provider.area in områden and v.date < month_end(v.date) - karens"
+            " and (size(v.team) >= 2 or v.profession == doctor)"
+        )
+        lines = _settled(_visits("fee(v.profession)", where))
+    finally:
+        RECORDS = saved
+    assert [(line.payee, line.amount) for line in lines if line.amount] == [
+        ("VC1", Fraction("500.50"))
+    ]
 
 
 def test_a_cap_reads_its_total_from_the_columnar_engine():
