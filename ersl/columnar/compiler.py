@@ -62,9 +62,10 @@ class Compiler(expr.Compiler):
         return super().set_members(node, scope)
 
     def _b_size(self, node: ast.Call, scope: Scope) -> Val:
-        """`size(s)` of a set of codes, enum values or text: its number of members."""
+        """`size(s)` of a set of codes, enum values, text or records: its number of
+        members."""
         items = self._arg(node, scope)
-        if items.kind != "textset":
+        if items.kind not in ("textset", "entityset"):
             raise NotCompiled(f"`size` of a {items.kind}")
         return Val(f"CAST(len({items.sql}) AS HUGEINT)", "num")
 
@@ -81,14 +82,17 @@ class Compiler(expr.Compiler):
             return shifted(self, left, right, 1 if op == "+" else -1)
         if op == "+" and left.kind == "duration" and right.kind == "date":
             return shifted(self, right, left, 1)
+        if op == "-" and left.kind == right.kind == "date":  # a duration in days
+            return Val(f"CAST(({left.sql} - {right.sql}) AS HUGEINT)", "duration", per="days")
         return super()._arithmetic(op, left, right, node)
 
 
-def shifted(compiler: Compiler, day: Val, length: Val, sign: int) -> Val:
+def shifted(compiler: Compiler, day: Val, length: Val, sign: int, window: bool = False) -> Val:
     """A date moved by a duration, as `ersl.interpreter.arithmetic.shift`: days, or
     calendar months clamped to the month's end (DuckDB's month interval does that).
-    A fraction of a day or month, or a date outside years 1 to 9999, is the
-    reference's error: a check."""
+    A fraction of a day or month is the reference's error: a check; so is a date
+    outside years 1 to 9999, except for the end of a `window`, which the reference
+    clamps to the calendar (a DuckDB date beyond it holds the same records)."""
     count = length.sql
     if length.den != 1:
         compiler.checks.append(f"(({length.sql}) % {length.den} <> 0)")
@@ -98,7 +102,8 @@ def shifted(compiler: Compiler, day: Val, length: Val, sign: int) -> Val:
         sql = f"({day.sql} + {steps})"
     else:
         sql = f"CAST({day.sql} + to_months({steps}) AS DATE)"
-    compiler.checks.append(f"(NOT ({sql} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'))")
+    if not window:
+        compiler.checks.append(f"(NOT ({sql} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'))")
     return Val(sql, "date")
 
 
@@ -192,11 +197,16 @@ def _window(compiler: Compiler, within, scope: Scope) -> tuple[str, str]:
         if scope.period is None:
             raise NotCompiled("an aggregate over the enclosing period here")
         return scope.period
-    length = None
+    days = None  # a window of a whole number of days written out: a plain date sum
     if isinstance(within.length, ast.Quantity):
-        length = compiler.consts.literal(within.length)
-    if not isinstance(length, Duration) or length.count.denominator != 1:
-        raise NotCompiled("a window that is not a whole number of days or months")
+        literal = compiler.consts.literal(within.length)
+        if isinstance(literal, Duration) and literal.unit == "days":
+            days = int(literal.count) if literal.count.denominator == 1 else None
+        length = compiler.constant(literal, within.length)
+    else:  # a parameter, a function's argument
+        length = compiler.strict(compiler.compile(within.length, scope))
+    if length.kind != "duration":
+        raise NotCompiled("a window whose length is not a duration")
     anchor = scope.today
     if within.anchor is not None:
         val = compiler.strict(compiler.compile(within.anchor, scope))
@@ -204,10 +214,10 @@ def _window(compiler: Compiler, within, scope: Scope) -> tuple[str, str]:
             raise NotCompiled("a window anchored on something that is not a date")
         anchor = val.sql
     sign = 1 if within.direction == "after" else -1
-    if length.unit == "days":
-        moved = f"({anchor} {'+' if sign > 0 else '-'} {int(length.count)})"
-    else:  # the reference clamps a window's end to the calendar: beyond it, a check
-        moved = shifted(compiler, Val(anchor, "date"), compiler.constant(length, None), sign).sql
+    if days is not None:
+        moved = f"({anchor} {'+' if sign > 0 else '-'} {days})"
+    else:
+        moved = shifted(compiler, Val(anchor, "date"), length, sign, window=True).sql
     return (anchor, moved) if sign > 0 else (moved, anchor)
 
 

@@ -128,6 +128,15 @@ class PaymentPlan:
             payee = None
             if "provider" in info.index:
                 payee = compiler.compile_field(Val("u", "event", entity=type_name), "provider")
+        elif isinstance(basis, ast.ParticipantBasis):
+            info = store.data.info(basis.type.name)
+            if info.kind != "event":
+                raise NotCompiled(f"{basis.type.name} is not an event type")
+            payee = Val("u.part", "entity", entity="Provider")
+            bindings = {
+                basis.var.name: Val("u", "event", entity=basis.type.name),
+                basis.provider_var.name: payee,
+            }
         else:
             raise NotCompiled(f"the basis {type(basis).__name__} has no columnar form")
         scope = Scope(bindings, "u.d", period=("u.ps", "u.pe"))
@@ -199,6 +208,8 @@ class PaymentPlan:
                 f"JOIN days ON l.s <= days.d AND days.d <= l.e)"
             )
         fields = frozenset(compiler.event_fields.get("u", ()))
+        if isinstance(basis, ast.ParticipantBasis):
+            return participant_units(basis, store, fields)
         if isinstance(basis, ast.SpanBasis):
             return span_units(basis, store, fields, self.keyed)
         if self.keyed:
@@ -310,3 +321,16 @@ def _params(unit_days: list[tuple]) -> list[list[int]]:
         [row[2].toordinal() for row in unit_days],
         [row[3].toordinal() for row in unit_days],
     ]
+
+
+def participant_units(basis: ast.ParticipantBasis, store: Store, fields: frozenset[str]) -> str:
+    """The unit rows of `participant q of Meeting m`: one per event in the run and
+    provider among its `participants` (`part`, the payee), as
+    `ersl.interpreter.units` iterates them; an event without participants has none."""
+    table, kinds = store.event_table(basis.type.name, fields | {"participants"})
+    if kinds["participants"].kind != "entityset":
+        raise NotCompiled("participants that are not a set of providers")
+    return (
+        f"(SELECT *, unnest(f_participants) AS part FROM (SELECT e.*, days.pidx, days.ps, "
+        f"days.pe FROM {table} e JOIN days ON e.d = days.d))"
+    )

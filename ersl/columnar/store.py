@@ -11,7 +11,8 @@ codes: their position in the dataset's canonical order (by id). Columns are type
 | date | `DATE` | date |
 | enum, code, text | `VARCHAR` | text |
 | bool | `BOOLEAN` | bool |
-| set of enum, code or text | `VARCHAR[]` | textset (with `in`) |
+| set of enum, code or text | `VARCHAR[]` | textset (with `in`, `size`) |
+| set of records (a meeting's participants) | `INTEGER[]` of codes | entityset (participant bases, `size`) |
 
 A field of an entity, fixed or time-varying, is a table of validity intervals
 `(ent, since, until, val)`: the value in force from `since` (inclusive) until `until`
@@ -186,6 +187,11 @@ class Store:
             if isinstance(element, (T.EnumT, T.Code)) or element == T.TEXT:
                 lists = [None if v is None else sorted(v) for v in values]
                 return "VARCHAR[]", lists, ColumnKind("textset")
+            if isinstance(element, T.RecordT):
+                codes = self.code_of(element.name)
+                lists = [None if v is None else sorted(map(codes.__getitem__, v)) for v in values]
+                entity = self.data.info(element.name).name
+                return "INTEGER[]", lists, ColumnKind("entityset", entity=entity)
         raise NotCompiled(f"a field of type {t.describe()} has no column form")
 
     # ------------------------------------------------------------ listings

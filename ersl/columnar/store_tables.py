@@ -101,6 +101,15 @@ class TableStore(Store):
             element = T.strip_optional(t.element)
             if isinstance(element, (T.EnumT, T.Code)) or element == T.TEXT:
                 return f"coalesce({x}, []::VARCHAR[])", "", ColumnKind("textset")
+            if isinstance(element, T.RecordT):
+                codes = self.code_table(element.name)
+                value = (
+                    f"coalesce((SELECT list(c.code ORDER BY c.code) FROM "
+                    f'(SELECT unnest({x}) AS i) t JOIN {codes} c ON c."id" = t.i), '
+                    "[]::INTEGER[])"
+                )
+                entity = self.data.info(element.name).name
+                return value, "", ColumnKind("entityset", entity=entity)
         raise NotCompiled(f"a field of type {t.describe()} has no column form")
 
     def _scale(self, x: str, source: str) -> int:

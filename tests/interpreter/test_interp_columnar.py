@@ -120,6 +120,9 @@ VISIT_CONDITIONS = [
     "v.profession in yrken",
     "not exists(MonthEnd m where listed_count(v.provider, m) >= 2 within 2 months before month_start(v.date) - 1 day)",
     "count(MonthStart m within 40 days before v.date) >= 2",
+    "exists(Visit w where w.patient == v.patient and w.mode != v.mode within v.date - 2022-03-01 before v.date)",
+    "count(Visit w where w.patient == v.patient within karens) >= 2",
+    "count(Visit w where w.patient == v.patient within ny_period after) >= 2",
 ]
 VISIT_MONEY = [
     "fee(v.profession)",
