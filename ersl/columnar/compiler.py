@@ -14,7 +14,7 @@ import attrs
 from ersl import ast
 from ersl.columnar import expr
 from ersl.columnar.expr import Scope, Val, quote
-from ersl.columnar.values import Duration, NotCompiled
+from ersl.columnar.values import BandTable, Duration, NotCompiled
 
 
 class Compiler(expr.Compiler):
@@ -49,6 +49,11 @@ class Compiler(expr.Compiler):
             codeset = self.symbols.codesets[self.refs[id(right)][1]]
             return in_codeset(self, node, codeset, scope)
         return super()._in(node, scope)
+
+    def _lookup(self, table, key: Val, scope: Scope) -> Val:
+        if isinstance(table, BandTable) and table.codes:
+            return code_lookup(self, table, key, scope)
+        return super()._lookup(table, key, scope)
 
     def set_members(self, node: ast.Expr, scope: Scope) -> list[Val]:
         """A set written out, or a set parameter with one value for the whole run
@@ -232,41 +237,84 @@ def in_codeset(self, node: ast.Binary, codeset, scope: Scope) -> Val:
     tests = []
     exact = []
     for entry in codeset.items:
-        if not entry.low.isascii() or (entry.high is not None and not entry.high.isascii()):
-            raise NotCompiled("a code pattern that is not ASCII")
-        low = entry.low.replace(".", "").upper()
-        if entry.high is not None:
-            high = entry.high.replace(".", "").upper()
-            cut = max(len(low), len(high))
-            tests.append(f"substr({{c}}, 1, {cut}) BETWEEN {quote(low)} AND {quote(high)}")
-        elif low.endswith("*"):
-            tests.append(f"starts_with({{c}}, {quote(low[:-1])})")
+        if entry.high is None and not entry.low.endswith("*"):
+            exact.append(_ascii(entry.low).replace(".", "").upper())
         else:
-            exact.append(quote(low))
+            kind = "eq" if entry.high is None else "range"
+            tests.append(code_pattern(kind, entry.low, entry.high))
     if exact:
-        tests.append(f"{{c}} IN ({', '.join(exact)})")
-    # codes are compared in ASCII upper case (`upper` of other letters may differ
-    # from Python's): a code that is not ASCII makes the payment fall back
-    ascii_ = "regexp_full_match({x}, '[ -~]*')"
-    plain = "upper(replace({x}, '.', ''))"
+        tests.append(f"{{c}} IN ({', '.join(map(quote, exact))})")
 
     def matches(x: str) -> str:
-        code = plain.format(x=x)
+        code = _PLAIN.format(x=x)
         return "(" + " OR ".join(t.format(c=code) for t in tests) + ")" if tests else "FALSE"
 
     if item.kind == "text":
-        self.checks.append(f"({item.sql} IS NOT NULL AND NOT {ascii_.format(x=item.sql)})")
+        self.checks.append(f"({item.sql} IS NOT NULL AND NOT {_ASCII.format(x=item.sql)})")
         test = f"coalesce({matches(item.sql)}, FALSE)"
     else:
         self.checks.append(
             f"coalesce(list_bool_or(list_transform({item.sql}, "
-            f"lambda x: NOT {ascii_.format(x='x')})), FALSE)"
+            f"lambda x: NOT {_ASCII.format(x='x')})), FALSE)"
         )
         test = (
             f"coalesce(list_bool_or(list_transform({item.sql}, lambda x: {matches('x')})), FALSE)"
         )
     word = "" if node.op == "in" else "NOT "
     return Val(f"({word}{test})", "bool")
+
+
+# codes are compared in ASCII upper case (`upper` of other letters may differ from
+# Python's): a code that is not ASCII makes the payment fall back
+_ASCII = "regexp_full_match({x}, '[ -~]*')"
+_PLAIN = "upper(replace({x}, '.', ''))"
+
+
+def _ascii(pattern: str) -> str:
+    if not pattern.isascii():
+        raise NotCompiled("a code pattern that is not ASCII")
+    return pattern
+
+
+def code_pattern(kind: str, low: str, high: str | None) -> str:
+    """SQL testing a plain code `{c}` (dots removed, upper case) against a pattern, as
+    `ersl.interpreter.codes`: a range compares the code cut to the bounds' length,
+    `X*` is a prefix, anything else one code."""
+    low = _ascii(low).replace(".", "").upper()
+    if kind == "range":
+        high = _ascii(high).replace(".", "").upper()
+        cut = max(len(low), len(high))
+        return f"substr({{c}}, 1, {cut}) BETWEEN {quote(low)} AND {quote(high)}"
+    if low.endswith("*"):
+        return f"starts_with({{c}}, {quote(low[:-1])})"
+    return f"{{c}} = {quote(low)}"
+
+
+def code_lookup(compiler: Compiler, table, key: Val, scope: Scope) -> Val:
+    """A look-up in a table keyed by codes: its bands are code patterns (`code_band`
+    of `ersl.interpreter.codes`), tried in order; NULL when none holds (the reference
+    reports the key)."""
+    if key.kind != "text":
+        raise NotCompiled(f"a table keyed by codes looked up with a {key.kind}")
+    compiler.checks.append(f"({key.sql} IS NOT NULL AND NOT {_ASCII.format(x=key.sql)})")
+    code = _PLAIN.format(x=key.sql)
+    tests, vals = [], []
+    for band in table.bands:
+        if band.kind == "else":
+            tests.append("TRUE")
+        else:
+            low = compiler.consts.literal(band.low) if band.low is not None else None
+            high = compiler.consts.literal(band.high) if band.high is not None else None
+            if band.kind not in ("eq", "range") or not isinstance(low, str):
+                raise NotCompiled(f"a `{band.kind}` band in a table keyed by codes")
+            if band.kind == "range" and not isinstance(high, str):
+                raise NotCompiled("a code range whose end is not text")
+            tests.append(code_pattern(band.kind, low, high).format(c=code))
+        vals.append(compiler.compile(band.value, scope))
+    sqls, val = expr.merge(vals)
+    cases = " ".join(f"WHEN {t} THEN {s}" for t, s in zip(tests, sqls, strict=True))
+    nullable = any(v.nullable for v in vals) or table.bands[-1].kind != "else"
+    return attrs.evolve(val, sql=f"(CASE {cases} END)", nullable=nullable)
 
 
 def days_of(compiler: Compiler, node: ast.Call, scope: Scope) -> Val:

@@ -45,10 +45,12 @@ class Band:
 
 @attrs.frozen
 class BandTable:
-    """A table parameter written in the contract: bands tried in order."""
+    """A table parameter written in the contract: bands tried in order (`codes`: a
+    table keyed by codes, whose text bands are code patterns)."""
 
     name: str
     bands: tuple[Band, ...]
+    codes: bool = False
 
 
 @attrs.frozen

@@ -252,10 +252,8 @@ def neutral(value):
     if isinstance(value, DurationValue):
         return Duration(Fraction(value.count), value.unit)
     if isinstance(value, Table):
-        if value.codes:
-            raise NotCompiled(f"the table `{value.name}` is keyed by code patterns")
         bands = tuple(Band(e.band.kind, e.band.low, e.band.high, e.value) for e in value.entries)
-        return BandTable(value.name, bands)
+        return BandTable(value.name, bands, codes=value.codes)
     if isinstance(value, MappingTable):
         return Mapping(value.name, {k: neutral(v) for k, v in value.values.items()})
     if isinstance(value, (int, Fraction, str, bool, datetime.date)) or value is None:
