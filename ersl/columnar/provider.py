@@ -32,16 +32,18 @@ class ProviderValues:
         self.exprs = ProviderExprs(engine, var, consts, ops)
         self.value = self.exprs.build(node)
 
-    def values(self, providers: list[int], periods: list) -> dict[tuple[int, int], object]:
+    def values(
+        self, providers: list[int], periods: list, zero: object = None
+    ) -> dict[tuple[int, int], object]:
         """The interpreter's value per (provider code, period index); None where the
-        reference must compute it. Raises `NotCompiled` when the query meets a
-        problem."""
+        reference must compute it — or `zero` where it divides by zero (a cap's
+        measure: no line). Raises `NotCompiled` when the query meets a problem."""
         out: dict[tuple[int, int], object] = {}
         for q, i, ctx in self.exprs.rows(providers, periods):
             try:
                 out[(q, i)] = self.value(ctx)
-            except NoValue:
-                out[(q, i)] = None
+            except NoValue as missing:
+                out[(q, i)] = zero if missing.code == "E0905" else None
         return out
 
 

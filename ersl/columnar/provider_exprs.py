@@ -14,8 +14,10 @@ does not import the interpreter). Divisions by values from the data are exact
 
 A value the reference would report (a none operand, a division by zero, no month in
 the period) raises `NoValue` for that row: the caller lets the reference evaluate
-it. A check the compiled leaves raise (a none inside an aggregate) or a DuckDB
-error makes the whole query `NotCompiled`.
+it. So does a leaf whose own check holds on the row (a none inside an aggregate,
+`year(q.start_date)` of a clinic without one) when the structure reads it: behind a
+false `and` it is never read, as the reference never evaluates it. A DuckDB error
+makes the whole query `NotCompiled`.
 """
 
 from __future__ import annotations
@@ -215,8 +217,12 @@ class ProviderExprs:
         """A part SQL computes: a column (per month of the period inside a monthly
         average), read as the interpreter's value."""
         if not month:
-            val = self.compiler.compile(node, scope)
-            return self._reader(self._column(val.sql), val)
+            compiler = self.compiler
+            mark = len(compiler.checks)
+            val = compiler.compile(node, scope)
+            own, compiler.checks = compiler.checks[mark:], compiler.checks[:mark]
+            bad = self._column(f"coalesce({' OR '.join(own)}, TRUE)") if own else None
+            return self._reader(self._column(val.sql), val, bad=bad)
         compiler = self.compiler
         sub = Compiler(compiler.store, compiler.symbols, compiler.facts, compiler.consts)
         self._subs += 1
@@ -226,8 +232,9 @@ class ProviderExprs:
         val = sub.compile(node, Scope(bindings, "mm.d", scope.depth, scope.period))
         source = f"months mm {' '.join(sub.joins)}"
         window = f"mm.d BETWEEN {scope.period[0]} AND {scope.period[1]}"
+        bad = None
         if sub.checks:
-            compiler.checks.append(
+            bad = self._column(
                 f"coalesce((SELECT bool_or({' OR '.join(sub.checks)}) FROM {source} "
                 f"WHERE {window}), FALSE)"
             )
@@ -235,14 +242,15 @@ class ProviderExprs:
             f"(SELECT list(x ORDER BY d) FROM (SELECT mm.d AS d, {val.sql} AS x "
             f"FROM {source} WHERE {window}))"
         )
-        return self._reader(column, val, by_month=True)
+        return self._reader(column, val, by_month=True, bad=bad)
 
     def _column(self, sql: str) -> int:
         self.columns.append(sql)
         return len(self.columns) - 1
 
-    def _reader(self, k: int, val: Val, by_month: bool = False):
-        """A function reading column `k` of a row as the interpreter's value."""
+    def _reader(self, k: int, val: Val, by_month: bool = False, bad: int | None = None):
+        """A function reading column `k` of a row as the interpreter's value (`NoValue`
+        where column `bad`, the leaf's checks, holds)."""
         if val.kind in ("event", "duration"):
             raise NotCompiled(f"a provider-level {val.kind}")
         den, per, ops = val.den, val.per, self.ops
@@ -260,8 +268,18 @@ class ProviderExprs:
                 return x
 
         if by_month:
-            return lambda ctx: convert(ctx.data[k][ctx.month])
-        return lambda ctx: convert(ctx.data[k])
+            read = lambda ctx: convert(ctx.data[k][ctx.month])  # noqa: E731
+        else:
+            read = lambda ctx: convert(ctx.data[k])  # noqa: E731
+        if bad is None:
+            return read
+
+        def checked(ctx):
+            if ctx.data[bad]:
+                raise NoValue
+            return read(ctx)
+
+        return checked
 
     # ------------------------------------------------------------ the query
     def rows(self, providers: list[int], periods: list) -> list[tuple[int, int, Ctx]]:

@@ -291,9 +291,7 @@ class Store:
         if found is not None:
             return found
         records = self.data.records(info.name)
-        if not records:
-            raise NotCompiled(f"no {info.name} records")
-        all_columns = self.columns(info.name)
+        all_columns = self.columns(info.name) or [()] * len(info.fields)  # none: an empty table
         columns = [("d", "DATE", all_columns[info.date_index])]
         if keyed:
             columns.insert(0, ("k", "INTEGER", list(range(len(records)))))

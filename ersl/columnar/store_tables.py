@@ -214,8 +214,6 @@ class TableStore(Store):
         if found is not None:
             return found
         table = self.data.tables[info.name]
-        if not self.con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall():
-            raise NotCompiled(f"no {info.name} records")
         columns = [f"r.{quote_name(info.fields[info.date_index])} AS d"]
         joins = []
         kinds = {}

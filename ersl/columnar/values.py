@@ -79,4 +79,13 @@ Constant = (
 
 class NoValue(Exception):
     """A provider-level row whose value the reference path must compute and report
-    (a none operand, a division by zero, a period without a month)."""
+    (a none operand, a division by zero, a period without a month); `code` is the
+    reference's error code when the arithmetic knows it (E0905: a division by zero)."""
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+DIVIDES_BY_ZERO = "divides by zero"
+"""A cap measure's value where it divides by zero: the reference pays no cap line."""

@@ -284,7 +284,7 @@ def _big_types(tables: _Tables, rows: dict[str, int] | None) -> dict[str, str]:
     while changed:
         changed = False
         for data_name, info in tables.infos.items():
-            if info.name in big:
+            if info.name in big or (rows is not None and not rows[data_name]):
                 continue
             for _, target, _ in tables.layouts[data_name].refs:
                 if target in big:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ersl import ast
+from ersl.columnar.values import DIVIDES_BY_ZERO
 from ersl.dates import Period
 from ersl.exact import exact_sum
 from ersl.interpreter.arithmetic import EvalError
@@ -40,6 +41,8 @@ def cap_lines(settler, cap: ast.Cap) -> list[LineDraft]:
             try:
                 a_total = capped_total(settler, cap, payments, provider, period)
                 measure = cap_measure(settler, cap, provider, period)
+                if measure is DIVIDES_BY_ZERO:  # as the reference's E0905 below: no line
+                    continue
                 try:
                     if measure is None:
                         measure = Fraction(ev._operand(cap.measure, env))

@@ -18,7 +18,7 @@ from ersl import ast
 from ersl.columnar import Band, BandTable, ColumnarEngine, Mapping, NotCompiled, Rate
 from ersl.columnar.plan import Problem
 from ersl.columnar.provider import IndicatorCounts, ProviderValues
-from ersl.columnar.values import Duration
+from ersl.columnar.values import DIVIDES_BY_ZERO, Duration
 from ersl.dates import month_start_dates
 from ersl.engines import COLUMNAR
 from ersl.interpreter.bundles import coverage_by
@@ -139,7 +139,8 @@ def report_cap(run, cap: ast.Cap, part: str) -> None:
 
 def cap_measure(settler, cap: ast.Cap, provider, period):
     """A cap's measure Q for a provider and cap period from the columnar engine (every
-    provider and period in one query, computed once per cap), or None: the reference
+    provider and period in one query, computed once per cap), `DIVIDES_BY_ZERO` where
+    the reference's measure would divide by zero (no line), or None: the reference
     evaluates it (and reports any error)."""
     run = settler.run
     if run.engine != COLUMNAR or settler.keep_units or not run.batching():
@@ -166,7 +167,7 @@ def _cap_measures(settler, cap: ast.Cap) -> dict | None:
     try:
         consts = Constants(run, min(p.start for p in periods))
         plan = ProviderValues(run.columnar, cap.measure, cap.provider_var.name, consts, LINE_OPS)
-        values = plan.values(list(range(len(providers))), periods)
+        values = plan.values(list(range(len(providers))), periods, zero=DIVIDES_BY_ZERO)
     except NotCompiled as reason:
         report_cap(run, cap, f"measure: reference ({reason})")
         return None

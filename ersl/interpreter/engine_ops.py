@@ -39,8 +39,8 @@ class LineOps:
             raise NoValue
         try:
             return BINARY[op](a, b)
-        except EvalError:
-            raise NoValue from None
+        except EvalError as error:
+            raise NoValue(error.code) from None
 
     @staticmethod
     def compare(op: str, a, b) -> bool:

@@ -33,6 +33,7 @@ from test_interp_columnar import (
     VISIT_CONDITIONS,
     _fees_csv,
     _listed,
+    _visits,
     datasets_with_diagnoses,
     outcome,
 )
@@ -40,6 +41,7 @@ from test_interp_properties import _WORK, _counter, _load
 
 import ersl.api as api
 from ersl.cli import main
+from ersl.data.table_data import read_tables
 
 PROVIDER_DECLARATIONS = """
 extend record Provider { target: decimal? }
@@ -62,6 +64,8 @@ PROVIDER_CONDITIONS = [
     "listed_count(q, today) >= 1",
     "listed_count(q, today) > listed_count(q, 2022-03-01)",
     "q.area == none",
+    "q.start_date != none and year(q.start_date) == 2021",
+    "q.target != none and q.target > 1",
 ]
 PROVIDER_AMOUNTS = [
     "split(1000 kr, equally)",
@@ -433,3 +437,37 @@ def test_what_the_provider_level_leaves_to_the_batch_path_is_reported(amount, ex
     else:
         source += extra
     assert _compiled(source)[0]["Pott"] == reason
+
+
+def test_a_leaf_behind_a_false_and_is_not_read():
+    # VC2 has no `target`: `q.target > 1` would be none there, but the `and` stops at
+    # `q.target != none` as the reference does, so the payment stays columnar (the
+    # leaf's check once made the whole payment fall back). VC1 (1.5) and VC3 (2) are
+    # paid 100 kr each for the year.
+    report, lines = _compiled(_provider_payment("100 kr", "q.target != none and q.target > 1"))
+    assert report == {"Pott": "columnar"}
+    assert sorted((payee, amount) for (payee, _, _), amount in lines.items()) == [
+        ("VC1", 100),
+        ("VC3", 100),
+    ]
+
+
+def test_a_cap_measure_that_divides_by_zero_pays_no_line_from_the_columnar_engine():
+    # VC3 has nobody listed: its measure count(visits) / average_listed(q) divides by
+    # zero, which the reference reads as no cap line. The columnar measure says so
+    # itself, so settling from DuckDB tables reads no records (it once handed VC3 to
+    # the reference, which asked for every listing and visit as records).
+    source = _visits("fee(v.profession)") + CAP.replace("WHERE", "v.profession == doctor")
+    source = source.replace(
+        'use stdlib "functions/listing"', 'use stdlib "functions/listing"' + PROVIDER_DECLARATIONS
+    )
+    report, lines = _compiled(source)
+    assert report == {"Besök": "columnar", "cap Tak": "measure: columnar"}
+    assert not [key for key in lines if key[0] == "VC3"]
+    loaded = _load(source)
+    path = _WORK / f"prov{next(_counter)}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    data = read_tables([str(path)], loaded.checked)
+    statement = loaded.settle(data, "2022", {"input_fee": _fees_csv()})
+    assert statement.run.data is data  # settled from the tables: no records read
+    assert statement.to_json() == _settle(source, "reference").to_json()
