@@ -289,9 +289,9 @@ def _fees_csv() -> str:
     return str(path)
 
 
-def outcome(source: str, records: list[dict], engine: str | None, params=None):
-    """The statement JSON, or the error's words; `engine` None is the unit-by-unit
-    reference."""
+def settled(source: str, records: list[dict], engine: str | None, params=None):
+    """(the statement JSON or the error's words, the engine's report); `engine` None
+    is the unit-by-unit reference."""
     loaded = _load(source)
     path = _WORK / f"col{next(_counter)}.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -303,11 +303,16 @@ def outcome(source: str, records: list[dict], engine: str | None, params=None):
         else:
             statement = loaded.settle(data, "2022", params, engine=engine)
     except ErslError as error:
-        return ("error", str(error))
-    if engine is not None:
-        for name, how in sorted(statement.run.engine_report.items()):
-            event(f"{name}: {how.split(':')[0]}")
-    return ("statement", statement.to_json())
+        return ("error", str(error)), {}
+    return ("statement", statement.to_json()), statement.run.engine_report
+
+
+def outcome(source: str, records: list[dict], engine: str | None, params=None):
+    """`settled`'s statement or error, the engine's report as Hypothesis events."""
+    found, report = settled(source, records, engine, params)
+    for name, how in sorted(report.items()):
+        event(f"{name}: {how.split(':')[0]}")
+    return found
 
 
 @st.composite

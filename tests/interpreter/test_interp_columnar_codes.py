@@ -20,10 +20,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from interp_helpers import contract, patient, provider
-from test_interp_properties import _WORK, _counter, _load
-
-import ersl.api as api
-from ersl.errors import ErslError
+from test_interp_columnar import settled
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("ERSL_COLUMNAR_EXAMPLES", "40")),
@@ -34,22 +31,6 @@ SETTINGS = settings(
 CODES = ["CJE20", "cje20", "CJE.20", "CKD15", "ckd1", "CK", "CKE00", "NFB49", "ÅAB10", "Z9"]
 PATTERNS = ['"CJE20"', '"CKD*"', '"CJ*"', '"CKA" to "CKE"', '"cjd" to "ck"', '"N*"', '"ÅAB10"']
 IDS = ["A1", "a1", "B", "Å2", "b10", "B9"]
-
-
-def _settle(source: str, records: list[dict], engine: str | None):
-    """The statement JSON (and the engine's report), or the error's words."""
-    loaded = _load(source)
-    path = _WORK / f"codes{next(_counter)}.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    data = api.read_data([str(path)], loaded)
-    try:
-        if engine is None:
-            statement = loaded.settle(data, "2022", None, keep_units=True, batches=False)
-        else:
-            statement = loaded.settle(data, "2022", None, engine=engine)
-    except ErslError as error:
-        return ("error", str(error)), {}
-    return ("statement", statement.to_json()), statement.run.engine_report
 
 
 def _total(found: tuple) -> Fraction:
@@ -105,9 +86,9 @@ def _procedures(codes: list[tuple[str, str]]) -> list[dict]:
 def test_code_tables_settle_exactly_as_unit_by_unit(bands, default, codes, where):
     source = _source(bands + (["else"] if default else []), where)
     records = _procedures(codes)
-    fast, report = _settle(source, records, "columnar")
+    fast, report = settled(source, records, "columnar")
     event(f"{fast[0]}: {report.get('Åtgärd', '')[:40]}")
-    assert fast == _settle(source, records, None)[0]
+    assert fast == settled(source, records, None)[0]
 
 
 def test_a_code_table_compiles_and_prices_each_code_by_its_first_band():
@@ -116,15 +97,15 @@ def test_a_code_table_compiles_and_prices_each_code_by_its_first_band():
     # NFB49: 400. Total 1 000 kr, and the payment is columnar.
     source = _source(['"CJE20"', '"CKD*"', '"CKA" to "CKE"', "else"], "")
     records = _procedures([("A1", "cje.20"), ("A2", "CKD15"), ("A3", "CKE00"), ("A4", "NFB49")])
-    found, report = _settle(source, records, "columnar")
+    found, report = settled(source, records, "columnar")
     assert report == {"Åtgärd": "columnar"}
-    assert found == _settle(source, records, None)[0]
+    assert found == settled(source, records, None)[0]
     assert _total(found) == 1000
 
 
 def test_text_ordering_compiles():
     # "A1" < "B" and "B" is not: A1's code CJE20 (100 kr) is paid, B's is not
     source = _source(['"CJE20"', "else"], ' where r.id < "B"')
-    found, report = _settle(source, _procedures([("A1", "CJE20"), ("B", "CJE20")]), "columnar")
+    found, report = settled(source, _procedures([("A1", "CJE20"), ("B", "CJE20")]), "columnar")
     assert report == {"Åtgärd": "columnar"}
     assert _total(found) == 100

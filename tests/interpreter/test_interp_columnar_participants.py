@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from interp_helpers import contract, listing, patient, provider
 from test_interp_batches import conditions
-from test_interp_columnar import _fees_csv, outcome
+from test_interp_columnar import outcome
 from test_interp_properties import _WORK, _counter, _load, datasets
 
 import ersl.api as api
@@ -120,10 +120,9 @@ payment "Möte" {{
 @SETTINGS
 @given(source=contracts(), records=meetings())
 def test_participant_payments_settle_exactly_as_unit_by_unit(source, records):
-    params = {"input_fee": _fees_csv()} if "input_fee" in source else None
-    fast = outcome(source, records, "columnar", params)
+    fast = outcome(source, records, "columnar")
     event(fast[0])
-    assert fast == outcome(source, records, None, params)
+    assert fast == outcome(source, records, None)
 
 
 RECORDS = [
