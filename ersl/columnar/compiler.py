@@ -51,9 +51,27 @@ class Compiler(expr.Compiler):
         return super()._in(node, scope)
 
     def _lookup(self, table, key: Val, scope: Scope) -> Val:
+        """A table keyed by codes is looked up by the plain code (dots removed, upper
+        case; kind `code`): its text bands are code patterns (`_band_test`)."""
         if isinstance(table, BandTable) and table.codes:
-            return code_lookup(self, table, key, scope)
+            if key.kind != "text":
+                raise NotCompiled(f"a table keyed by codes looked up with a {key.kind}")
+            self.checks.append(f"({key.sql} IS NOT NULL AND NOT {_ASCII.format(x=key.sql)})")
+            key = Val(_PLAIN.format(x=key.sql), "code")
         return super()._lookup(table, key, scope)
+
+    def _band_test(self, band, key: Val, scope: Scope) -> str:
+        """A band of a table keyed by codes as a code pattern (`code_band` of
+        `ersl.interpreter.codes`); any other band as `expr` tests it."""
+        if key.kind != "code" or band.kind == "else":
+            return super()._band_test(band, key, scope)
+        low = None if band.low is None else self.consts.literal(band.low)
+        high = None if band.high is None else self.consts.literal(band.high)
+        if band.kind not in ("eq", "range") or not isinstance(low, str):
+            raise NotCompiled(f"a `{band.kind}` band in a table keyed by codes")
+        if band.kind == "range" and not isinstance(high, str):
+            raise NotCompiled("a code range whose end is not text")
+        return code_pattern(band.kind, low, high).format(c=key.sql)
 
     def set_members(self, node: ast.Expr, scope: Scope) -> list[Val]:
         """A set written out, or a set parameter with one value for the whole run
@@ -288,33 +306,6 @@ def code_pattern(kind: str, low: str, high: str | None) -> str:
     if low.endswith("*"):
         return f"starts_with({{c}}, {quote(low[:-1])})"
     return f"{{c}} = {quote(low)}"
-
-
-def code_lookup(compiler: Compiler, table, key: Val, scope: Scope) -> Val:
-    """A look-up in a table keyed by codes: its bands are code patterns (`code_band`
-    of `ersl.interpreter.codes`), tried in order; NULL when none holds (the reference
-    reports the key)."""
-    if key.kind != "text":
-        raise NotCompiled(f"a table keyed by codes looked up with a {key.kind}")
-    compiler.checks.append(f"({key.sql} IS NOT NULL AND NOT {_ASCII.format(x=key.sql)})")
-    code = _PLAIN.format(x=key.sql)
-    tests, vals = [], []
-    for band in table.bands:
-        if band.kind == "else":
-            tests.append("TRUE")
-        else:
-            low = compiler.consts.literal(band.low) if band.low is not None else None
-            high = compiler.consts.literal(band.high) if band.high is not None else None
-            if band.kind not in ("eq", "range") or not isinstance(low, str):
-                raise NotCompiled(f"a `{band.kind}` band in a table keyed by codes")
-            if band.kind == "range" and not isinstance(high, str):
-                raise NotCompiled("a code range whose end is not text")
-            tests.append(code_pattern(band.kind, low, high).format(c=code))
-        vals.append(compiler.compile(band.value, scope))
-    sqls, val = expr.merge(vals)
-    cases = " ".join(f"WHEN {t} THEN {s}" for t, s in zip(tests, sqls, strict=True))
-    nullable = any(v.nullable for v in vals) or table.bands[-1].kind != "else"
-    return attrs.evolve(val, sql=f"(CASE {cases} END)", nullable=nullable)
 
 
 def days_of(compiler: Compiler, node: ast.Call, scope: Scope) -> Val:

@@ -214,7 +214,7 @@ class Compiler:
         if len(entries) == 1:
             return entries[0][1]
         vals = [v for _, v in entries]
-        merged = merge(vals)
+        merged = _merge(vals)
         cases = " ".join(
             f"WHEN {scope.today} >= {date_sql(start)} THEN {sql}"
             for (start, _), sql in reversed(list(zip(entries, merged[0], strict=True)))
@@ -278,7 +278,7 @@ class Compiler:
         if op == "otherwise":
             left = self.compile(node.left, scope)
             right = self.guarded(f"({left.sql}) IS NULL", lambda: self.compile(node.right, scope))
-            sqls, val = merge([left, right])
+            sqls, val = _merge([left, right])
             return attrs.evolve(val, sql=f"coalesce({sqls[0]}, {sqls[1]})", nullable=right.nullable)
         if op in ("in", "not in"):
             return self._in(node, scope)
@@ -378,7 +378,7 @@ class Compiler:
         cond = self.condition(node.cond, scope)
         then = self.guarded(cond, lambda: self.compile(node.then, scope))
         otherwise = self.guarded(f"(NOT {cond})", lambda: self.compile(node.otherwise, scope))
-        sqls, val = merge([then, otherwise])
+        sqls, val = _merge([then, otherwise])
         return attrs.evolve(
             val,
             sql=f"(CASE WHEN {cond} THEN {sqls[0]} ELSE {sqls[1]} END)",
@@ -419,7 +419,7 @@ class Compiler:
                 raise NotCompiled("an input table keyed by something other than text")
             items = sorted(table.values.items())
             vals = [self.constant(value, None) for _, value in items]
-            sqls, val = merge(vals)
+            sqls, val = _merge(vals)
             cases = " ".join(
                 f"WHEN {quote(k)} THEN {sql}" for (k, _), sql in zip(items, sqls, strict=True)
             )
@@ -430,7 +430,7 @@ class Compiler:
         for band in table.bands:
             tests.append(self._band_test(band, key, scope))
             vals.append(self.compile(band.value, scope))
-        sqls, val = merge(vals)
+        sqls, val = _merge(vals)
         cases = " ".join(f"WHEN {t} THEN {s}" for t, s in zip(tests, sqls, strict=True))
         nullable = any(v.nullable for v in vals) or table.bands[-1].kind != "else"
         return attrs.evolve(val, sql=f"(CASE {cases} END)", nullable=nullable)
@@ -540,7 +540,7 @@ def _kind_of(t: T.Type | None) -> str:
     return "none"
 
 
-def merge(vals: list[Val]) -> tuple[list[str], Val]:
+def _merge(vals: list[Val]) -> tuple[list[str], Val]:
     """Values of alternatives (branches, bands, dated entries) as SQL of one kind:
     numbers over a common denominator, rates of one period. The second item carries
     the kind (its `sql` is for the caller to replace)."""
